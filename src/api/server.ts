@@ -1,0 +1,54 @@
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import type { Logger } from "pino";
+import type { CommandDeps } from "../commands/deps.ts";
+import type { UsherError } from "../errors/usher-error.ts";
+import { mailboxJson, mailboxPage } from "./dev-mailbox.ts";
+import { type Req, type Res, sendJson } from "./http/io.ts";
+import { createOnePortServer } from "./one-port.ts";
+import { health, ready } from "./ops.ts";
+import { connectRoutes } from "./zitadel/connect-routes.ts";
+import type { ServiceBinding } from "./zitadel/handler.ts";
+import { createInvoker } from "./zitadel/invoke.ts";
+import { restHandler } from "./zitadel/rest-handler.ts";
+
+export interface ServerOptions {
+  deps: CommandDeps;
+  log: Logger;
+  bindings: readonly ServiceBinding[];
+  devMailbox: boolean;
+  isReady: () => boolean;
+}
+
+/** Every surface on one port: Connect/gRPC/gRPC-Web, REST, operations, dev mailbox. */
+export function createServer(o: ServerOptions) {
+  const invoke = createInvoker(o.deps);
+  const logError = (e: unknown) => {
+    const err = e as UsherError;
+    if (err.code === 13 || err.code === 14)
+      o.log.error({ err: err.cause ?? err, id: err.id }, "request failed");
+  };
+  const connect = connectNodeAdapter({ routes: connectRoutes(o.bindings, invoke, logError) });
+  const rest = restHandler(o.bindings, invoke, logError);
+  const db = o.deps.db;
+
+  async function route(req: Req, res: Res): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://usher.invalid");
+    const path = url.pathname;
+    if (path.startsWith("/zitadel.")) return connect(req as never, res as never);
+    if (path === "/healthz") return health(db, res);
+    if (path === "/readyz") return ready(db, o.isReady, res);
+    if (o.devMailbox && path === "/dev/mailbox") return mailboxPage(db, res);
+    if (o.devMailbox && path === "/dev/mailbox/messages") return mailboxJson(db, url, res);
+    if (await rest(req, res, url)) return;
+    sendJson(res, 404, { code: 5, message: "Not Found", details: [] });
+  }
+
+  return createOnePortServer((req, res) => {
+    route(req, res).catch((e: unknown) => {
+      o.log.error({ err: e, url: req.url }, "unhandled request error");
+      if (!res.headersSent)
+        sendJson(res, 500, { code: 13, message: "An internal error occurred", details: [] });
+      else res.end();
+    });
+  });
+}

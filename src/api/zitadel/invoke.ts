@@ -1,0 +1,46 @@
+import type { DescMethod, Message } from "@bufbuild/protobuf";
+import { authenticate } from "../../authz/authenticate.ts";
+import { resolveOrgContext } from "../../authz/org-context.ts";
+import { requirePermission } from "../../authz/permissions.ts";
+import type { Permission } from "../../authz/roles.ts";
+import type { CommandDeps } from "../../commands/deps.ts";
+import { methodAuth } from "./auth-options.ts";
+import type { MethodHandler } from "./handler.ts";
+import { validateMessage } from "./validate/validate.ts";
+
+/**
+ * The interceptor chain every ZITADEL call passes, whatever its protocol, in ZITADEL's order:
+ * token → organization context → the proto's declared permission → field validation → handler.
+ */
+export function createInvoker(deps: CommandDeps) {
+  return async function invoke(
+    method: DescMethod,
+    handler: MethodHandler,
+    request: Message,
+    headers: Headers,
+  ): Promise<unknown> {
+    const caller = await authenticate(deps.db, headers.get("authorization"), deps.now());
+    const auth = methodAuth(method);
+    const orgId = await resolveOrgContext(deps.db, caller, {
+      ...orgFieldOf(request, auth.orgField),
+      header: headers.get("x-zitadel-orgid"),
+    });
+    if (auth.permission !== "authenticated") {
+      requirePermission(caller, auth.permission as Permission, orgId, "AUTH-5mWD2");
+    }
+    validateMessage(method.input, request);
+    return handler(request, { caller, orgId, headers });
+  };
+}
+
+/** Reads `organization { org_id | org_domain }` (or a plain string field) named by `org_field`. */
+function orgFieldOf(request: Message, field: string): { orgId?: string; orgDomain?: string } {
+  if (!field) return {};
+  const camel = field.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+  const value = (request as unknown as Record<string, unknown>)[camel];
+  if (typeof value === "string") return { orgId: value };
+  const org = (value as { org?: { case?: string; value?: string } } | undefined)?.org;
+  if (org?.case === "orgId") return { orgId: org.value ?? "" };
+  if (org?.case === "orgDomain") return { orgDomain: org.value ?? "" };
+  return {};
+}

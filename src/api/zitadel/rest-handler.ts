@@ -1,0 +1,73 @@
+import { create, fromJson, type JsonValue, toJson } from "@bufbuild/protobuf";
+import { Code } from "@connectrpc/connect";
+import { UsherError, validationError } from "../../errors/usher-error.ts";
+import { BodyTooLarge, type Req, type Res, readBody, sendJson, toHeaders } from "../http/io.ts";
+import { asUsherError, httpStatus, restErrorBody } from "./errors.ts";
+import { handlerFor, type ServiceBinding } from "./handler.ts";
+import type { createInvoker } from "./invoke.ts";
+import { buildRequestJson } from "./rest/request.ts";
+import { buildRestRoutes } from "./rest/routes.ts";
+
+const BODY_LIMIT = 1024 * 1024;
+
+/**
+ * ZITADEL's REST surface, transcoded from the `google.api.http` annotations of the same
+ * descriptors (grpc-gateway semantics: canonical protobuf JSON, zero values omitted, unknown
+ * fields discarded). Returns false when no annotated path matches, so others may answer.
+ */
+export function restHandler(
+  bindings: readonly ServiceBinding[],
+  invoke: ReturnType<typeof createInvoker>,
+  onError: (e: unknown) => void,
+) {
+  const router = buildRestRoutes(bindings.map((b) => ({ service: b.service, prefix: b.restPrefix ?? "" })));
+  const bindingOf = new Map(bindings.map((b) => [b.service.typeName, b]));
+
+  return async function handle(req: Req, res: Res, url: URL): Promise<boolean> {
+    const match = router.match(req.method ?? "GET", url.pathname);
+    if (match.kind === "not_found") return false;
+    if (match.kind === "method_not_allowed") {
+      sendJson(res, 405, { code: Code.Unimplemented, message: "Method Not Allowed", details: [] });
+      return true;
+    }
+    try {
+      const binding = bindingOf.get(match.method.parent.typeName);
+      const handler = binding && handlerFor(binding, match.method);
+      if (!handler) {
+        throw new UsherError({
+          code: Code.Unimplemented,
+          key: `${match.method.parent.typeName}.${match.method.name} is not implemented`,
+        });
+      }
+      const body = await parseBody(req);
+      const json = buildRequestJson(match.method, match, body, url.searchParams);
+      let request: ReturnType<typeof fromJson>;
+      try {
+        request = fromJson(match.method.input, json, { ignoreUnknownFields: true });
+      } catch (e) {
+        throw validationError(`invalid request: ${(e as Error).message}`);
+      }
+      const result = await invoke(match.method, handler, request, toHeaders(req));
+      const output = create(match.method.output, result as never);
+      sendJson(res, 200, toJson(match.method.output, output));
+    } catch (e) {
+      const err =
+        e instanceof BodyTooLarge
+          ? new UsherError({ code: Code.ResourceExhausted, key: e.message })
+          : asUsherError(e);
+      onError(err);
+      sendJson(res, e instanceof BodyTooLarge ? 413 : httpStatus(err.code), restErrorBody(err));
+    }
+    return true;
+  };
+}
+
+async function parseBody(req: Req): Promise<JsonValue | undefined> {
+  const raw = await readBody(req, BODY_LIMIT);
+  if (raw.length === 0) return undefined;
+  try {
+    return JSON.parse(raw.toString("utf8")) as JsonValue;
+  } catch (e) {
+    throw validationError(`invalid JSON body: ${(e as Error).message}`);
+  }
+}

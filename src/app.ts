@@ -1,0 +1,127 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import pino, { type Logger } from "pino";
+import { createServer } from "./api/server.ts";
+import { userServiceV2 } from "./api/zitadel/user-service.ts";
+import { bootstrapInstance } from "./commands/bootstrap.ts";
+import type { CommandDeps } from "./commands/deps.ts";
+import type { Config } from "./config/load.ts";
+import { migrate } from "./db/migrate.ts";
+import { openDb } from "./db/open.ts";
+import type { Db } from "./db/types.ts";
+import { deriveKeys, newMasterKey, parseMasterKey } from "./domain/secrets.ts";
+import { mailboxSender } from "./outbox/mailbox-sender.ts";
+import type { Sender } from "./outbox/sender.ts";
+import { smtpSender } from "./outbox/smtp-sender.ts";
+import { OutboxWorker } from "./outbox/worker.ts";
+
+export interface AppOptions {
+  config: Config;
+  log?: Logger;
+  /** Replaces the clock (tests expire codes with it). */
+  now?: () => Date;
+  /** Replaces the configured sender (tests). */
+  sender?: Sender;
+  /** An already open database (tests share one PGlite). */
+  db?: Db;
+}
+
+/** The composition root: one graph of database, commands, worker and server; tests build the same. */
+export async function createApp(options: AppOptions) {
+  const { config } = options;
+  const log = options.log ?? pino({ level: config.logLevel, base: { service: "usher" } });
+  const now = options.now ?? (() => new Date());
+  const db =
+    options.db ??
+    (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize }));
+  const keys = deriveKeys(parseMasterKey(config.masterKey ?? masterKeyFile(config.dataDir, log)));
+  const deps: CommandDeps = { db, keys, config, now };
+  const sender = options.sender ?? (config.smtpUrl ? smtpSender(config.smtpUrl) : mailboxSender(db));
+  const worker = new OutboxWorker({
+    db,
+    sender,
+    log,
+    outboxKey: keys.outbox,
+    from: config.mailFrom,
+    externalUrl: config.externalUrl,
+    maxAttempts: config.deliveryMaxAttempts,
+    pollIntervalMs: config.deliveryPollInterval,
+    leaseMs: config.deliveryLease,
+    now,
+  });
+  let isReady = false;
+  const server = createServer({
+    deps,
+    log,
+    bindings: [userServiceV2(deps)],
+    devMailbox: sender.name === "mailbox",
+    isReady: () => isReady,
+  });
+
+  return {
+    config,
+    log,
+    db,
+    deps,
+    worker,
+    sender,
+    server,
+    /** Migrates, bootstraps the instance on first start, starts the worker and the listener. */
+    async start() {
+      const applied = await migrate(db);
+      if (applied.length > 0) log.info({ migrations: applied }, "database migrated");
+      const boot = await bootstrapInstance(db, {
+        orgName: config.defaultOrgName,
+        domainSuffix: new URL(config.externalUrl).hostname,
+        patPath: config.firstInstancePatPath,
+        now: now(),
+      });
+      if (boot.created)
+        log.info(
+          { patPath: config.firstInstancePatPath, orgId: boot.defaultOrgId },
+          "first start: admin token written",
+        );
+      await worker.start();
+      const address = await server.listen(config.port, config.host);
+      isReady = true;
+      log.info(
+        {
+          port: address.port,
+          host: config.host,
+          database: db.kind,
+          mail: sender.name,
+          adminTokenFile: config.firstInstancePatPath,
+        },
+        `Usher listening on ${config.externalUrl} (admin token in ${config.firstInstancePatPath})`,
+      );
+      return { port: address.port, bootstrap: boot };
+    },
+    /** Graceful stop: no new requests, in-flight ones finish, claimed messages are released. */
+    async stop() {
+      isReady = false;
+      await server.close();
+      await worker.stop();
+      await sender.close?.();
+      if (!options.db) await db.close();
+    },
+  };
+}
+
+export type App = Awaited<ReturnType<typeof createApp>>;
+
+/** Reads `<dataDir>/master.key`, creating it (mode 0600) on first use. */
+function masterKeyFile(dataDir: string, log: Logger): string {
+  const file = path.join(dataDir, "master.key");
+  if (existsSync(file)) return readFileSync(file, "utf8");
+  mkdirSync(dataDir, { recursive: true });
+  const key = newMasterKey();
+  try {
+    writeFileSync(file, `${key}\n`, { mode: 0o600, flag: "wx" });
+  } catch (e) {
+    // Another process starting at the same moment wrote it first: use that one.
+    if ((e as NodeJS.ErrnoException).code === "EEXIST") return readFileSync(file, "utf8");
+    throw e;
+  }
+  log.info({ file }, "generated a master key; set USHER_MASTER_KEY when running on several machines");
+  return key;
+}

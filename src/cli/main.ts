@@ -1,0 +1,96 @@
+import { createApp } from "../app.ts";
+import { loadConfig } from "../config/load.ts";
+import { KEYS, type RawConfig } from "../config/schema.ts";
+import { migrate } from "../db/migrate.ts";
+import { openDb } from "../db/open.ts";
+import { type Args, parseArgs } from "./args.ts";
+
+const USAGE = `usher — brings users into multi-tenant applications
+
+Usage:
+  usher start [--port N] [--config FILE]   serve every API on one port (default command)
+  usher migrate [--config FILE]            apply database migrations and exit
+  usher <command> --help                   help for a command
+
+Configuration comes from defaults, an optional YAML file (--config or USHER_CONFIG)
+and environment variables; see \`usher start --help\`.`;
+
+function configHelp(): string {
+  return KEYS.map(
+    (k) => `  ${k.env[0]?.padEnd(32)} ${k.doc}${k.default !== undefined ? ` [${k.default}]` : ""}`,
+  ).join("\n");
+}
+
+const HELP: Record<string, string> = {
+  start: `usher start — migrate, bootstrap on first start, deliver mail and serve on one port
+
+Options:
+  --port N        listen on port N (USHER_PORT)
+  --config FILE   read configuration from a YAML file (keys as below, camelCase)
+
+Environment:
+${configHelp()}`,
+  migrate: `usher migrate — apply the numbered SQL migrations to the configured database and exit
+
+Options:
+  --config FILE   read configuration from a YAML file
+
+Uses DATABASE_URL when set, else the embedded database in USHER_DATA_DIR.`,
+};
+
+async function main(args: Args): Promise<number> {
+  if (!["start", "migrate", "help"].includes(args.command)) {
+    process.stderr.write(`unknown command "${args.command}"\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (args.command === "help" || (args.help && !HELP[args.command])) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (args.help) {
+    process.stdout.write(`${HELP[args.command]}\n`);
+    return 0;
+  }
+  const overrides: Partial<RawConfig> = {};
+  const port = args.flags.get("port");
+  if (port !== undefined) {
+    if (!/^\d+$/.test(port)) throw new Error(`--port: "${port}" is not a port number`);
+    overrides.port = Number(port);
+  }
+  const config = loadConfig({ file: args.flags.get("config"), overrides });
+
+  if (args.command === "migrate") {
+    const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 1 });
+    try {
+      const applied = await migrate(db);
+      process.stdout.write(applied.length ? `applied: ${applied.join(", ")}\n` : "database is up to date\n");
+    } finally {
+      await db.close();
+    }
+    return 0;
+  }
+
+  const app = await createApp({ config });
+  await app.start();
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, "stopping");
+    await app.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  return -1;
+}
+
+main(parseArgs(process.argv.slice(2))).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (e: unknown) => {
+    process.stderr.write(`usher: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  },
+);

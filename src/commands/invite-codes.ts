@@ -1,0 +1,115 @@
+import { requirePermission } from "../authz/permissions.ts";
+import type { Queryable } from "../db/types.ts";
+import { checkUrlTemplate } from "../domain/url-template.ts";
+import { hasAuthMethod, type User } from "../domain/user.ts";
+import { failedPrecondition, invalidArgument } from "../errors/usher-error.ts";
+import { codeQueries } from "../queries/codes.ts";
+import { userQueries } from "../queries/users.ts";
+import { checkCode, issueCode } from "./code-mail.ts";
+import type { Actor, CommandDeps, WriteDetails } from "./deps.ts";
+import { writeUserEvents } from "./user-events.ts";
+
+export type InviteDelivery =
+  | { kind: "send"; urlTemplate?: string | undefined; applicationName?: string | undefined }
+  | { kind: "return" };
+
+/**
+ * CreateInviteCode (spec §6.7) and ResendInviteCode (§6.8) share one path. Order: URL template
+ * → empty id → permission (unless self) → user exists → no auth method yet → (resend) a mailed
+ * code exists → new code, settings inherited from the previous invite code.
+ */
+export async function createInviteCode(
+  deps: CommandDeps,
+  actor: Actor,
+  userId: string,
+  delivery: InviteDelivery,
+  resend = false,
+): Promise<{ details: WriteDetails; code?: string }> {
+  if (delivery.kind === "send" && delivery.urlTemplate) checkUrlTemplate(delivery.urlTemplate);
+  const id = userId.trim();
+  if (!id) throw invalidArgument(resend ? "COMMAND-2n8vs" : "COMMAND-4jio3", "Errors.User.UserIDMissing");
+  return deps.db.transaction(async (tx) => {
+    const user = await loadHuman(tx, id);
+    if (actor.caller.userId !== id)
+      requirePermission(actor.caller, "user.write", user?.orgId ?? "", "AUTH-AWfge");
+    if (!user) throw failedPrecondition("COMMAND-Wgvn4", "Errors.User.NotFound");
+    if (hasAuthMethod(user)) throw failedPrecondition("COMMAND-EF34g", "Errors.User.AlreadyInitialised");
+    const previous = await codeQueries(tx).get(user.orgId, user.id, "invite");
+    if (resend && (!previous?.codeHash || previous.codeReturned)) {
+      throw failedPrecondition("COMMAND-Wr3gq", "Errors.User.Code.NotFound");
+    }
+    const send = delivery.kind === "send" ? delivery : undefined;
+    const settings = {
+      urlTemplate: send?.urlTemplate || previous?.urlTemplate || "",
+      applicationName: send?.applicationName || previous?.applicationName || "",
+      authRequestId: previous?.authRequestId ?? "",
+      codeReturned: delivery.kind === "return",
+    };
+    const at = deps.now();
+    const issued = await issueCode(
+      tx,
+      deps,
+      user,
+      "invite",
+      "InviteUser",
+      deps.config.inviteCodeTtl,
+      deps.config.inviteCodeLength,
+      settings,
+    );
+    const details = await writeUserEvents(tx, user, actor.caller.userId, at, [
+      {
+        type: "user.human.invite.code.added",
+        payload: {
+          expiry: deps.config.inviteCodeTtl * 1_000_000,
+          urlTemplate: settings.urlTemplate,
+          codeReturned: settings.codeReturned,
+          applicationName: settings.applicationName,
+          authRequestID: settings.authRequestId,
+        },
+      },
+    ]);
+    return delivery.kind === "return" ? { details, code: issued.code } : { details };
+  });
+}
+
+/**
+ * VerifyInviteCode (§6.9): no permission and no state check. A failed check is recorded (and
+ * committed) before the error is returned; success verifies the email.
+ */
+export async function verifyInviteCode(
+  deps: CommandDeps,
+  actor: Actor,
+  userId: string,
+  code: string,
+): Promise<WriteDetails> {
+  const id = userId.trim();
+  if (!id) throw invalidArgument("COMMAND-Gk3f2", "Errors.User.UserIDMissing");
+  const outcome = await deps.db.transaction(async (tx) => {
+    const user = await loadHuman(tx, id);
+    if (!user) throw failedPrecondition("COMMAND-F5g2h", "Errors.User.NotFound");
+    const at = deps.now();
+    const result = await checkCode(tx, deps, user, "invite", code);
+    if (result !== "ok") {
+      await writeUserEvents(tx, user, actor.caller.userId, at, [{ type: "user.human.invite.check.failed" }]);
+      return undefined;
+    }
+    // A verified email ends any pending email verification too.
+    await codeQueries(tx).consume(user.orgId, user.id, "email");
+    return writeUserEvents(
+      tx,
+      user,
+      actor.caller.userId,
+      at,
+      [{ type: "user.human.invite.check.succeeded" }, { type: "user.human.email.verified" }],
+      { emailVerified: true },
+    );
+  });
+  if (!outcome) throw invalidArgument("COMMAND-Wgn4q", "Errors.User.Code.Invalid");
+  return outcome;
+}
+
+/** The human user with this id, locked for the transaction; machines count as not found. */
+async function loadHuman(tx: Queryable, id: string): Promise<User | undefined> {
+  const user = await userQueries(tx).lockById(id);
+  return user?.type === "human" ? user : undefined;
+}

@@ -1,0 +1,152 @@
+import { requirePermission } from "../authz/permissions.ts";
+import { normalizeEmail } from "../domain/email.ts";
+import { uuidv7 } from "../domain/ids.ts";
+import { checkPasswordPolicy, DEFAULT_PASSWORD_POLICY } from "../domain/password-policy.ts";
+import { hashPassword, isSupportedHash } from "../domain/passwords.ts";
+import { checkUrlTemplate } from "../domain/url-template.ts";
+import { defaultDisplayName, type User, UserState } from "../domain/user.ts";
+import { alreadyExists, failedPrecondition, invalidArgument } from "../errors/usher-error.ts";
+import type { NewEvent } from "../queries/events.ts";
+import { appendEvents } from "../queries/events.ts";
+import { orgQueries } from "../queries/orgs.ts";
+import { userQueries } from "../queries/users.ts";
+import { issueCode } from "./code-mail.ts";
+import type { Actor, CommandDeps, WriteDetails } from "./deps.ts";
+
+export type EmailVerification =
+  | { kind: "default" }
+  | { kind: "send"; urlTemplate?: string | undefined }
+  | { kind: "return" }
+  | { kind: "verified"; verified: boolean };
+
+export interface AddHumanInput {
+  orgId: string;
+  userId?: string | undefined;
+  username?: string | undefined;
+  givenName: string;
+  familyName: string;
+  nickName?: string | undefined;
+  displayName?: string | undefined;
+  preferredLanguage?: string | undefined;
+  gender?: number | undefined;
+  email: string;
+  verification: EmailVerification;
+  password?:
+    | { plain: string; changeRequired: boolean }
+    | { hash: string; changeRequired: boolean }
+    | undefined;
+}
+
+const LANGUAGE = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
+
+/**
+ * v2 AddHumanUser (spec §6.2). The user is ACTIVE from the start; the email is verified, gets
+ * a code (mailed or returned), or neither. Check order as ZITADEL's.
+ */
+export async function addHumanUser(
+  deps: CommandDeps,
+  actor: Actor,
+  input: AddHumanInput,
+): Promise<{ userId: string; details: WriteDetails; emailCode?: string }> {
+  if (input.verification.kind === "send" && input.verification.urlTemplate)
+    checkUrlTemplate(input.verification.urlTemplate);
+  const email = normalizeEmail(input.email);
+  const givenName = input.givenName.trim();
+  const familyName = input.familyName.trim();
+  if (!givenName) throw invalidArgument("USER-UCej2", "Errors.User.Profile.FirstNameEmpty");
+  if (!familyName) throw invalidArgument("USER-4hB7d", "Errors.User.Profile.LastNameEmpty");
+  const pw = input.password;
+  if (pw && "hash" in pw && !isSupportedHash(pw.hash))
+    throw invalidArgument("COMMAND-JDk4t", "Errors.User.Password.Invalid");
+  requirePermission(actor.caller, "user.write", input.orgId, "AUTH-AWfge");
+  const userId = input.userId?.trim() || uuidv7();
+  const username = input.username?.trim() || email;
+  if (pw && "plain" in pw) checkPasswordPolicy(DEFAULT_PASSWORD_POLICY, pw.plain);
+  // Hash outside the transaction: it is the slow part and needs no lock.
+  const passwordHash = pw ? ("plain" in pw ? await hashPassword(pw.plain) : pw.hash) : null;
+
+  return deps.db.transaction(async (tx) => {
+    if (!(await orgQueries(tx).exists(input.orgId)))
+      throw failedPrecondition("COMMAND-QXPGs", "Errors.Org.NotFound");
+    const users = userQueries(tx);
+    if (await users.byId(userId))
+      throw failedPrecondition("COMMAND-7yiox1isql", "Errors.User.AlreadyExisting");
+    if (await users.usernameTaken(username)) throw alreadyExists("V3-DKcYh", "Errors.User.AlreadyExists");
+    const at = deps.now();
+    const v = input.verification;
+    const user: User = {
+      orgId: input.orgId,
+      id: userId,
+      type: "human",
+      state: UserState.Active,
+      username,
+      givenName,
+      familyName,
+      nickName: input.nickName ?? "",
+      displayName: input.displayName?.trim() || defaultDisplayName(givenName, familyName, email, username),
+      preferredLanguage:
+        input.preferredLanguage && LANGUAGE.test(input.preferredLanguage) ? input.preferredLanguage : "und",
+      gender: input.gender ?? 0,
+      email,
+      emailVerified: v.kind === "verified" && v.verified,
+      phone: "",
+      phoneVerified: false,
+      passwordHash,
+      passwordChangeRequired: pw?.changeRequired ?? false,
+      passwordChangedAt: passwordHash ? at : null,
+      sequence: 0,
+      createdAt: at,
+      updatedAt: at,
+    };
+    const sendsCode = !user.emailVerified && v.kind !== "verified";
+    user.sequence = 1 + (user.emailVerified || sendsCode ? 1 : 0);
+    await users.insert(user);
+    const events: NewEvent[] = [{ type: "user.human.added", payload: addedPayload(user) }];
+    let emailCode: string | undefined;
+    if (user.emailVerified) events.push({ type: "user.human.email.verified" });
+    if (sendsCode) {
+      const urlTemplate = v.kind === "send" ? (v.urlTemplate ?? "") : "";
+      const codeReturned = v.kind === "return";
+      const issued = await issueCode(tx, deps, user, "email", "VerifyEmail", deps.config.emailCodeTtl, 6, {
+        urlTemplate,
+        applicationName: "",
+        authRequestId: "",
+        codeReturned,
+      });
+      if (codeReturned) emailCode = issued.code;
+      events.push({
+        type: "user.human.email.code.added",
+        payload: {
+          expiry: deps.config.emailCodeTtl * 1_000_000,
+          url_template: urlTemplate,
+          code_returned: codeReturned,
+        },
+      });
+    }
+    await appendEvents(
+      tx,
+      {
+        orgId: user.orgId,
+        aggregateType: "user",
+        aggregateId: user.id,
+        lastSequence: user.sequence,
+        actor: actor.caller.userId,
+        at,
+      },
+      events,
+    );
+    const details = { sequence: user.sequence, changeDate: at, resourceOwner: user.orgId };
+    return emailCode === undefined ? { userId, details } : { userId, details, emailCode };
+  });
+}
+
+function addedPayload(u: User): Record<string, unknown> {
+  const p: Record<string, unknown> = { userName: u.username, firstName: u.givenName, lastName: u.familyName };
+  if (u.nickName) p.nickName = u.nickName;
+  p.displayName = u.displayName;
+  p.preferredLanguage = u.preferredLanguage;
+  if (u.gender) p.gender = u.gender;
+  p.email = u.email;
+  if (u.passwordHash) p.changeRequired = u.passwordChangeRequired;
+  return p;
+}

@@ -1,0 +1,99 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { convert, KEYS, type RawConfig } from "./schema.ts";
+
+/** The validated, frozen configuration every part of Usher receives. */
+export interface Config extends RawConfig {
+  externalUrl: string;
+  firstInstancePatPath: string;
+  /** Where the configuration came from, for the start-up log (never values of secrets). */
+  sources: readonly string[];
+}
+
+export interface LoadOptions {
+  env?: NodeJS.ProcessEnv;
+  /** A YAML file with the same keys (camelCase); `USHER_CONFIG` names one too. */
+  file?: string | undefined;
+  /** Values that win over everything (tests, CLI flags). */
+  overrides?: Partial<RawConfig>;
+}
+
+/** Loads defaults → YAML file → `USHER_*` environment → overrides, validates, freezes. */
+export function loadConfig(options: LoadOptions = {}): Config {
+  const env = options.env ?? process.env;
+  const values: Record<string, unknown> = {};
+  const sources = ["defaults"];
+  for (const spec of KEYS) {
+    if (spec.default !== undefined) values[spec.key] = convert(spec, spec.default, `default of ${spec.key}`);
+  }
+  const file = options.file ?? env.USHER_CONFIG;
+  if (file) {
+    applyFile(values, file);
+    sources.push(file);
+  }
+  for (const spec of KEYS) {
+    const name = spec.env.find((n) => env[n] !== undefined && env[n] !== "");
+    if (name) {
+      values[spec.key] = convert(spec, env[name] as string, name);
+      sources.push(name);
+    }
+  }
+  Object.assign(values, options.overrides);
+  const raw = values as unknown as RawConfig;
+  validate(raw);
+  return Object.freeze({
+    ...raw,
+    dataDir: path.resolve(raw.dataDir),
+    externalUrl: (raw.externalUrl ?? `http://localhost:${raw.port}`).replace(/\/+$/, ""),
+    firstInstancePatPath: path.resolve(raw.firstInstancePatPath ?? path.join(raw.dataDir, "admin.pat")),
+    sources,
+  });
+}
+
+function applyFile(values: Record<string, unknown>, file: string): void {
+  let doc: unknown;
+  try {
+    doc = parseYaml(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new Error(`config file ${file}: ${(e as Error).message}`);
+  }
+  if (doc === null || doc === undefined) return;
+  if (typeof doc !== "object" || Array.isArray(doc))
+    throw new Error(`config file ${file}: expected a mapping of keys`);
+  for (const [key, value] of Object.entries(doc)) {
+    const spec = KEYS.find((k) => k.key === key);
+    if (!spec)
+      throw new Error(
+        `config file ${file}: unknown key "${key}" (known: ${KEYS.map((k) => k.key).join(", ")})`,
+      );
+    values[key] = convert(spec, String(value), `${file}: ${key}`);
+  }
+}
+
+function validate(c: RawConfig): void {
+  const problems: string[] = [];
+  if (c.port < 0 || c.port > 65535) problems.push(`port ${c.port} is out of range`);
+  if (c.inviteCodeLength < 4 || c.inviteCodeLength > 20) problems.push("inviteCodeLength must be 4–20");
+  if (c.codeMaxAttempts < 1) problems.push("codeMaxAttempts must be at least 1");
+  if (c.deliveryMaxAttempts < 1) problems.push("deliveryMaxAttempts must be at least 1");
+  if (c.dbPoolSize < 1) problems.push("dbPoolSize must be at least 1");
+  if (!["trace", "debug", "info", "warn", "error", "fatal", "silent"].includes(c.logLevel)) {
+    problems.push(`logLevel "${c.logLevel}" is not one of trace, debug, info, warn, error, silent`);
+  }
+  for (const [name, url, schemes] of [
+    ["databaseUrl", c.databaseUrl, ["postgres:", "postgresql:"]],
+    ["smtpUrl", c.smtpUrl, ["smtp:", "smtps:"]],
+    ["externalUrl", c.externalUrl, ["http:", "https:"]],
+  ] as const) {
+    if (url === undefined) continue;
+    try {
+      const parsed = new URL(url);
+      if (!(schemes as readonly string[]).includes(parsed.protocol))
+        problems.push(`${name} must start with ${schemes.join(" or ")}`);
+    } catch {
+      problems.push(`${name} is not a valid URL`);
+    }
+  }
+  if (problems.length > 0) throw new Error(`invalid configuration: ${problems.join("; ")}`);
+}

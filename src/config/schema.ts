@@ -1,0 +1,207 @@
+import { parseDuration } from "./duration.ts";
+
+type Kind = "string" | "int" | "duration" | "bool" | "secret";
+
+/** One configuration key: its YAML name, its environment variable, default and meaning. */
+export interface KeySpec {
+  readonly key: keyof RawConfig;
+  readonly env: readonly string[];
+  readonly kind: Kind;
+  readonly default: string | undefined;
+  readonly doc: string;
+}
+
+/** Configuration as read, before derived defaults are filled in. */
+export interface RawConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  externalUrl: string | undefined;
+  firstInstancePatPath: string | undefined;
+  masterKey: string | undefined;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  applicationName: string;
+  defaultOrgName: string;
+  logLevel: string;
+  inviteCodeLength: number;
+  inviteCodeTtl: number;
+  emailCodeTtl: number;
+  codeMaxAttempts: number;
+  deliveryMaxAttempts: number;
+  deliveryTtl: number;
+  deliveryPollInterval: number;
+  deliveryLease: number;
+  dbPoolSize: number;
+}
+
+/**
+ * Every key Usher reads, in one table: the loader, `usher start --help` and the README's
+ * configuration table all come from here.
+ */
+export const KEYS: readonly KeySpec[] = [
+  {
+    key: "port",
+    env: ["USHER_PORT"],
+    kind: "int",
+    default: "8080",
+    doc: "TCP port for every surface (HTTP/1.1 and h2c).",
+  },
+  { key: "host", env: ["USHER_HOST"], kind: "string", default: "0.0.0.0", doc: "Address to listen on." },
+  {
+    key: "dataDir",
+    env: ["USHER_DATA_DIR"],
+    kind: "string",
+    default: "./.usher",
+    doc: "Folder for the embedded database (PGlite), the admin token and the generated master key.",
+  },
+  {
+    key: "databaseUrl",
+    env: ["DATABASE_URL", "USHER_DATABASE_URL"],
+    kind: "secret",
+    default: undefined,
+    doc: "PostgreSQL connection URL; when unset Usher uses embedded PGlite in the data folder.",
+  },
+  {
+    key: "dbPoolSize",
+    env: ["USHER_DB_POOL_SIZE"],
+    kind: "int",
+    default: "10",
+    doc: "Connections in the PostgreSQL pool (per process).",
+  },
+  {
+    key: "externalUrl",
+    env: ["USHER_EXTERNAL_URL"],
+    kind: "string",
+    default: undefined,
+    doc: "Public origin used in email links. Default `http://localhost:<port>`.",
+  },
+  {
+    key: "firstInstancePatPath",
+    env: ["USHER_FIRST_INSTANCE_PAT_PATH"],
+    kind: "string",
+    default: undefined,
+    doc: "Where the first start writes the admin token (mode 0600). Default `<data dir>/admin.pat`.",
+  },
+  {
+    key: "masterKey",
+    env: ["USHER_MASTER_KEY"],
+    kind: "secret",
+    default: undefined,
+    doc: "32-byte key (base64 or hex) for code hashes and encrypted outbox payloads. Default: generated once into `<data dir>/master.key`. Set it when processes run on several machines.",
+  },
+  {
+    key: "smtpUrl",
+    env: ["USHER_SMTP_URL"],
+    kind: "secret",
+    default: undefined,
+    doc: "SMTP server, `smtp://user:pass@host:port` or `smtps://…`. When unset, mail goes to the dev mailbox (`/dev/mailbox`).",
+  },
+  {
+    key: "mailFrom",
+    env: ["USHER_MAIL_FROM"],
+    kind: "string",
+    default: "Usher <no-reply@localhost>",
+    doc: "From address of every message.",
+  },
+  {
+    key: "applicationName",
+    env: ["USHER_APPLICATION_NAME"],
+    kind: "string",
+    default: "Usher",
+    doc: "Application name in invite mails when the call gives none.",
+  },
+  {
+    key: "defaultOrgName",
+    env: ["USHER_DEFAULT_ORG_NAME"],
+    kind: "string",
+    default: "Usher",
+    doc: "Name of the organization created on first start.",
+  },
+  {
+    key: "logLevel",
+    env: ["USHER_LOG_LEVEL"],
+    kind: "string",
+    default: "info",
+    doc: "trace, debug, info, warn, error or silent.",
+  },
+  {
+    key: "inviteCodeLength",
+    env: ["USHER_INVITE_CODE_LENGTH"],
+    kind: "int",
+    default: "6",
+    doc: "Characters in an invite code (A–Z, 0–9).",
+  },
+  {
+    key: "inviteCodeTtl",
+    env: ["USHER_INVITE_CODE_TTL"],
+    kind: "duration",
+    default: "72h",
+    doc: "How long an invite code is valid.",
+  },
+  {
+    key: "emailCodeTtl",
+    env: ["USHER_EMAIL_CODE_TTL"],
+    kind: "duration",
+    default: "1h",
+    doc: "How long an email verification code is valid.",
+  },
+  {
+    key: "codeMaxAttempts",
+    env: ["USHER_CODE_MAX_ATTEMPTS"],
+    kind: "int",
+    default: "3",
+    doc: "Failed checks after which a code is discarded.",
+  },
+  {
+    key: "deliveryMaxAttempts",
+    env: ["USHER_DELIVERY_MAX_ATTEMPTS"],
+    kind: "int",
+    default: "8",
+    doc: "Send attempts before a message is marked failed.",
+  },
+  {
+    key: "deliveryTtl",
+    env: ["USHER_DELIVERY_TTL"],
+    kind: "duration",
+    default: "24h",
+    doc: "Age after which an undelivered message is marked failed.",
+  },
+  {
+    key: "deliveryPollInterval",
+    env: ["USHER_DELIVERY_POLL_INTERVAL"],
+    kind: "duration",
+    default: "1s",
+    doc: "How often the delivery worker looks for due messages when not woken.",
+  },
+  {
+    key: "deliveryLease",
+    env: ["USHER_DELIVERY_LEASE"],
+    kind: "duration",
+    default: "60s",
+    doc: "How long a claimed message stays reserved before another process may retry it.",
+  },
+];
+
+/** Converts one raw text value to the key's type, or throws a message naming the source. */
+export function convert(spec: KeySpec, value: string, source: string): unknown {
+  switch (spec.kind) {
+    case "int": {
+      if (!/^\d+$/.test(value.trim())) throw new Error(`${source}: "${value}" is not a whole number`);
+      return Number(value);
+    }
+    case "duration":
+      try {
+        return parseDuration(value);
+      } catch (e) {
+        throw new Error(`${source}: ${(e as Error).message}`);
+      }
+    case "bool": {
+      if (!/^(true|false|1|0)$/i.test(value)) throw new Error(`${source}: "${value}" is not true or false`);
+      return /^(true|1)$/i.test(value);
+    }
+    default:
+      return value;
+  }
+}

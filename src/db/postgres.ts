@@ -1,0 +1,59 @@
+import pg from "pg";
+import type { Db, Queryable } from "./types.ts";
+
+/** Errors after which a whole transaction may simply run again. */
+const RETRYABLE = new Set(["40001", "40P01"]);
+const MAX_TRIES = 5;
+
+/** A pooled connection to PostgreSQL (`DATABASE_URL`). */
+export async function openPostgres(url: string, poolSize: number): Promise<Db> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // A broken idle connection must not crash the process; the pool replaces it.
+  pool.on("error", () => {});
+  const wrap = (client: pg.Pool | pg.PoolClient): Queryable => ({
+    async query<R>(sql: string, params?: readonly unknown[]) {
+      const result = await client.query(sql, params as unknown[] | undefined);
+      return result.rows as R[];
+    },
+    async exec(sql: string) {
+      await client.query(sql);
+    },
+  });
+  await pool.query("select 1");
+  const base = wrap(pool);
+  return {
+    kind: "postgres",
+    query: base.query,
+    exec: base.exec,
+    async transaction(fn) {
+      for (let attempt = 1; ; attempt++) {
+        const client = await pool.connect();
+        try {
+          await client.query("begin");
+          const result = await fn(wrap(client));
+          await client.query("commit");
+          return result;
+        } catch (e) {
+          await client.query("rollback").catch(() => {});
+          const code = (e as { code?: string }).code;
+          if (!(code && RETRYABLE.has(code) && attempt < MAX_TRIES)) throw e;
+        } finally {
+          client.release();
+        }
+      }
+    },
+    async listen(channel, onNotify) {
+      const client = new pg.Client({ connectionString: url });
+      client.on("error", () => {});
+      await client.connect();
+      client.on("notification", (n) => {
+        if (n.channel === channel) onNotify();
+      });
+      await client.query(`listen ${pg.escapeIdentifier(channel)}`);
+      return async () => {
+        await client.end().catch(() => {});
+      };
+    },
+    close: () => pool.end(),
+  };
+}

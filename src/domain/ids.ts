@@ -1,0 +1,23 @@
+import { randomBytes } from "node:crypto";
+
+let lastMs = 0;
+let counter = 0;
+
+/**
+ * A UUIDv7 (RFC 9562): 48-bit Unix milliseconds, then random bits. Within one millisecond a
+ * 12-bit counter keeps IDs of this process increasing.
+ */
+export function uuidv7(now: number = Date.now()): string {
+  if (now === lastMs) counter = (counter + 1) & 0xfff;
+  else {
+    lastMs = now;
+    counter = randomBytes(2).readUInt16BE(0) & 0x7ff;
+  }
+  const b = randomBytes(16);
+  b.writeUIntBE(now, 0, 6);
+  b[6] = 0x70 | (counter >> 8);
+  b[7] = counter & 0xff;
+  b[8] = 0x80 | ((b[8] ?? 0) & 0x3f);
+  const h = b.toString("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}

@@ -1,0 +1,37 @@
+import { invalidArgument } from "../errors/usher-error.ts";
+
+/** The password complexity policy (ZITADEL's default: min length 8, no class required). */
+export interface PasswordPolicy {
+  minLength: number;
+  hasLowercase: boolean;
+  hasUppercase: boolean;
+  hasNumber: boolean;
+  hasSymbol: boolean;
+}
+
+export const DEFAULT_PASSWORD_POLICY: PasswordPolicy = {
+  minLength: 8,
+  hasLowercase: false,
+  hasUppercase: false,
+  hasNumber: false,
+  hasSymbol: false,
+};
+
+/** Throws ZITADEL's `DOMAIN-…` error for the first rule the password breaks. */
+export function checkPasswordPolicy(policy: PasswordPolicy, password: string): void {
+  if ([...password].length < policy.minLength) {
+    throw invalidArgument("DOMAIN-HuJf6", "Errors.User.PasswordComplexityPolicy.MinLength");
+  }
+  if (policy.hasLowercase && !/\p{Ll}/u.test(password)) {
+    throw invalidArgument("DOMAIN-co3Xw", "Errors.User.PasswordComplexityPolicy.HasLower");
+  }
+  if (policy.hasUppercase && !/\p{Lu}/u.test(password)) {
+    throw invalidArgument("DOMAIN-VoaRj", "Errors.User.PasswordComplexityPolicy.HasUpper");
+  }
+  if (policy.hasNumber && !/\p{Nd}/u.test(password)) {
+    throw invalidArgument("DOMAIN-ZBv4H", "Errors.User.PasswordComplexityPolicy.HasNumber");
+  }
+  if (policy.hasSymbol && !/[^\p{L}\p{Nd}]/u.test(password)) {
+    throw invalidArgument("DOMAIN-ZDLwA", "Errors.User.PasswordComplexityPolicy.HasSymbol");
+  }
+}

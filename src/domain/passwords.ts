@@ -1,0 +1,25 @@
+import { randomBytes } from "node:crypto";
+import { argon2id, argon2Verify, bcryptVerify } from "hash-wasm";
+
+/** OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane. */
+const PARAMS = { memorySize: 19_456, iterations: 2, parallelism: 1, hashLength: 32 } as const;
+
+/** Hashes a password with argon2id into a PHC string (`$argon2id$v=19$…`). */
+export function hashPassword(password: string): Promise<string> {
+  return argon2id({ ...PARAMS, password, salt: randomBytes(16), outputType: "encoded" });
+}
+
+/** Checks a password against a stored argon2 or bcrypt hash. */
+export async function verifyPassword(password: string, encoded: string): Promise<boolean> {
+  if (encoded.startsWith("$argon2")) return argon2Verify({ password, hash: encoded });
+  if (/^\$2[aby]\$/.test(encoded)) return bcryptVerify({ password, hash: encoded });
+  return false;
+}
+
+/** Whether an imported hash is in a format Usher can verify later. */
+export function isSupportedHash(encoded: string): boolean {
+  return (
+    /^\$argon2(id|i|d)\$v=\d+\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/.test(encoded) ||
+    /^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/.test(encoded)
+  );
+}

@@ -1,0 +1,59 @@
+import type { Queryable } from "../db/types.ts";
+
+/** One event to append; its sequence is given by the writer, which holds the aggregate's lock. */
+export interface NewEvent {
+  type: string;
+  payload?: Record<string, unknown>;
+}
+
+/** Appends events of one aggregate with consecutive sequences ending at `lastSequence`. */
+export async function appendEvents(
+  q: Queryable,
+  e: {
+    orgId: string;
+    aggregateType: string;
+    aggregateId: string;
+    lastSequence: number;
+    actor: string;
+    at: Date;
+  },
+  events: readonly NewEvent[],
+): Promise<void> {
+  if (events.length === 0) return;
+  const first = e.lastSequence - events.length + 1;
+  const values: unknown[] = [];
+  const rows = events.map((ev, i) => {
+    const p = values.length;
+    values.push(
+      e.orgId,
+      e.aggregateType,
+      e.aggregateId,
+      first + i,
+      ev.type,
+      JSON.stringify(ev.payload ?? {}),
+      e.actor,
+      e.at,
+    );
+    return `($${p + 1},$${p + 2},$${p + 3},$${p + 4},$${p + 5},$${p + 6}::jsonb,$${p + 7},$${p + 8})`;
+  });
+  await q.query(
+    `insert into events (org_id, aggregate_type, aggregate_id, sequence, type, payload, actor, created_at) values ${rows.join(",")}`,
+    values,
+  );
+}
+
+export interface EventRow {
+  sequence: number;
+  type: string;
+  payload: Record<string, unknown>;
+  actor: string;
+  created_at: Date;
+}
+
+/** The events of one aggregate in order (audit trail, tests). */
+export async function eventsOf(q: Queryable, aggregateId: string): Promise<EventRow[]> {
+  return q.query<EventRow>(
+    "select sequence, type, payload, actor, created_at from events where aggregate_id = $1 order by sequence",
+    [aggregateId],
+  );
+}

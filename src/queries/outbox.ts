@@ -1,0 +1,168 @@
+import type { Queryable } from "../db/types.ts";
+import type { CodeKind } from "../domain/code-kind.ts";
+import type {
+  DeliveryStatus,
+  MessagePayload,
+  MessageType,
+  NewMessage,
+  OutboxMessage,
+} from "../outbox/message.ts";
+
+/** The channel a committed enqueue notifies, so idle workers wake at once. */
+export const OUTBOX_CHANNEL = "usher_outbox";
+
+interface OutboxRow {
+  id: string;
+  org_id: string;
+  user_id: string;
+  message_type: MessageType;
+  code_kind: CodeKind | null;
+  recipient: string;
+  status: DeliveryStatus;
+  payload: MessagePayload;
+  secret: string | null;
+  attempts: number;
+  created_at: Date;
+  expires_at: Date;
+  last_error: string | null;
+  sent_at: Date | null;
+  updated_at: Date;
+}
+
+const toMessage = (r: OutboxRow): OutboxMessage => ({
+  id: r.id,
+  orgId: r.org_id,
+  userId: r.user_id,
+  type: r.message_type,
+  codeKind: r.code_kind,
+  recipient: r.recipient,
+  status: r.status,
+  payload: r.payload,
+  secret: r.secret,
+  attempts: r.attempts,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+});
+
+/** A message's delivery record, for operators and the API (never the secret). */
+export interface DeliveryRecord {
+  id: string;
+  type: MessageType;
+  recipient: string;
+  status: DeliveryStatus;
+  attempts: number;
+  lastError: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  sentAt: Date | null;
+}
+
+/** SQL over the outbox. */
+export function outboxQueries(q: Queryable) {
+  return {
+    /**
+     * Queues a message in the caller's transaction. Older queued messages carrying a code of
+     * the same kind for the same user are superseded: their code is no longer valid.
+     */
+    async enqueue(id: string, m: NewMessage, at: Date): Promise<void> {
+      if (m.codeKind) {
+        await q.query(
+          `update outbox set status = 'superseded', secret = null, updated_at = $4
+            where org_id = $1 and user_id = $2 and code_kind = $3 and status = 'queued'`,
+          [m.orgId, m.userId, m.codeKind, at],
+        );
+      }
+      await q.query(
+        `insert into outbox (id, org_id, user_id, message_type, code_kind, recipient, status, payload, secret,
+           next_attempt_at, created_at, updated_at, expires_at)
+         values ($1,$2,$3,$4,$5,$6,'queued',$7::jsonb,$8,$9,$9,$9,$10)`,
+        [
+          id,
+          m.orgId,
+          m.userId,
+          m.type,
+          m.codeKind,
+          m.recipient,
+          JSON.stringify(m.payload),
+          m.secret,
+          at,
+          m.expiresAt,
+        ],
+      );
+      await q.query("select pg_notify($1, '')", [OUTBOX_CHANNEL]);
+    },
+
+    /**
+     * Claims up to `limit` due messages: queued ones whose time has come and claimed ones whose
+     * lease ran out (their process died). SKIP LOCKED lets several workers claim side by side.
+     */
+    async claimDue(now: Date, leaseUntil: Date, limit: number): Promise<OutboxMessage[]> {
+      const rows = await q.query<OutboxRow>(
+        `update outbox set status = 'sending', attempts = attempts + 1, locked_until = $2, updated_at = $1
+          where id in (
+            select id from outbox
+             where (status = 'queued' and next_attempt_at <= $1) or (status = 'sending' and locked_until < $1)
+             order by next_attempt_at
+             limit $3
+             for update skip locked)
+          returning *`,
+        [now, leaseUntil, limit],
+      );
+      return rows.map(toMessage);
+    },
+
+    /** Marks a claimed message sent and wipes its secret. False if it was no longer ours. */
+    async markSent(id: string, at: Date): Promise<boolean> {
+      const rows = await q.query(
+        `update outbox set status = 'sent', secret = null, sent_at = $2, updated_at = $2, locked_until = null,
+           last_error = null where id = $1 and status = 'sending' returning id`,
+        [id, at],
+      );
+      return rows.length > 0;
+    },
+
+    async retryLater(id: string, at: Date, nextAttemptAt: Date, error: string): Promise<void> {
+      await q.query(
+        `update outbox set status = 'queued', next_attempt_at = $3, last_error = $4, updated_at = $2, locked_until = null
+          where id = $1 and status = 'sending'`,
+        [id, at, nextAttemptAt, error],
+      );
+    },
+
+    async markFailed(id: string, at: Date, error: string): Promise<void> {
+      await q.query(
+        `update outbox set status = 'failed', secret = null, last_error = $3, updated_at = $2, locked_until = null
+          where id = $1 and status = 'sending'`,
+        [id, at, error],
+      );
+    },
+
+    /** Puts this process's claims back (graceful stop), without counting the attempt. */
+    async release(ids: readonly string[], at: Date): Promise<void> {
+      if (ids.length === 0) return;
+      await q.query(
+        `update outbox set status = 'queued', attempts = greatest(attempts - 1, 0), locked_until = null, updated_at = $2
+          where id = any($1) and status = 'sending'`,
+        [ids, at],
+      );
+    },
+
+    async byUser(orgId: string, userId: string): Promise<DeliveryRecord[]> {
+      const rows = await q.query<OutboxRow>(
+        "select * from outbox where org_id = $1 and user_id = $2 order by created_at desc, id desc",
+        [orgId, userId],
+      );
+      return rows.map((r) => ({
+        id: r.id,
+        type: r.message_type,
+        recipient: r.recipient,
+        status: r.status,
+        attempts: r.attempts,
+        lastError: r.last_error,
+        createdAt: r.created_at,
+        updatedAt: r.updated_at,
+        sentAt: r.sent_at,
+      }));
+    },
+  };
+}

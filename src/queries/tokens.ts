@@ -1,0 +1,55 @@
+import type { Queryable } from "../db/types.ts";
+
+export interface TokenOwner {
+  tokenId: string;
+  userId: string;
+  orgId: string;
+  memberships: Array<{ orgId: string; roles: string[] }>;
+}
+
+/** SQL over personal access tokens and the memberships of their owners. */
+export function tokenQueries(q: Queryable) {
+  return {
+    /** The owner of a live token (not revoked, not expired, user still existing), with its roles. */
+    async ownerOf(tokenHash: string, now: Date): Promise<TokenOwner | undefined> {
+      const rows = await q.query<{
+        id: string;
+        user_id: string;
+        org_id: string;
+        m_org: string | null;
+        roles: string[] | null;
+      }>(
+        `select t.id, t.user_id, t.org_id, m.org_id as m_org, m.roles
+           from tokens t
+           join users u on u.org_id = t.org_id and u.id = t.user_id and u.state in (1, 6)
+           left join members m on m.user_id = t.user_id
+          where t.token_hash = $1 and t.revoked_at is null and (t.expires_at is null or t.expires_at > $2)`,
+        [tokenHash, now],
+      );
+      const first = rows[0];
+      if (!first) return undefined;
+      return {
+        tokenId: first.id,
+        userId: first.user_id,
+        orgId: first.org_id,
+        memberships: rows
+          .filter((r) => r.m_org !== null)
+          .map((r) => ({ orgId: r.m_org as string, roles: r.roles ?? [] })),
+      };
+    },
+
+    async insert(t: {
+      id: string;
+      orgId: string;
+      userId: string;
+      tokenHash: string;
+      expiresAt: Date | null;
+      at: Date;
+    }) {
+      await q.query(
+        "insert into tokens (id, org_id, user_id, token_hash, created_at, expires_at) values ($1,$2,$3,$4,$5,$6)",
+        [t.id, t.orgId, t.userId, t.tokenHash, t.at, t.expiresAt],
+      );
+    },
+  };
+}

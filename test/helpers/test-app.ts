@@ -1,0 +1,154 @@
+import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { type App, createApp } from "../../src/app.ts";
+import { loadConfig } from "../../src/config/load.ts";
+import type { RawConfig } from "../../src/config/schema.ts";
+import { uuidv7 } from "../../src/domain/ids.ts";
+import { hashToken, newToken } from "../../src/domain/tokens.ts";
+import type { Sender } from "../../src/outbox/sender.ts";
+import { tokenQueries } from "../../src/queries/tokens.ts";
+
+/** The database the suite runs on: PostgreSQL when `USHER_TEST_DATABASE_URL` is set, else PGlite. */
+export const TEST_DATABASE_URL = process.env.USHER_TEST_DATABASE_URL || undefined;
+
+/** A fixed key, so test runs are reproducible; production keys come from the environment or a file. */
+const TEST_MASTER_KEY = Buffer.alloc(32, 7).toString("base64");
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+/**
+ * A database of its own for one test app on the test PostgreSQL server, so the delivery workers
+ * of apps in parallel test files never claim each other's messages. Dropped by `stop()`.
+ */
+async function freshDatabase(baseUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const base = new URL(baseUrl);
+  const name = `${base.pathname.slice(1) || "usher"}_${uuidv7().replaceAll("-", "").slice(-16)}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: baseUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`create database "${name}"`);
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`drop database if exists "${name}" with (force)`) };
+}
+
+export interface TestApp {
+  app: App;
+  /** The PostgreSQL database of this app (pass it again to restart on the same data). */
+  databaseUrl: string | undefined;
+  baseUrl: string;
+  dataDir: string;
+  /** A token of the instance admin (IAM_OWNER). */
+  adminToken: string;
+  defaultOrgId: string;
+  /** Moves the app's clock forward. */
+  advance(ms: number): void;
+  stop(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  config?: Partial<RawConfig>;
+  sender?: Sender;
+  /** Reuse a data folder (restart tests). */
+  dataDir?: string;
+  /** Reuse a PostgreSQL database made by an earlier test app (restart tests). */
+  databaseUrl?: string;
+}
+
+/**
+ * Starts a whole Usher on a free loopback port, on PGlite in a fresh folder (copied from the
+ * migrated template `test/run.js` prepares) or on the test PostgreSQL.
+ */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), "usher-test-"));
+  const template = process.env.USHER_TEST_PGLITE_TEMPLATE;
+  if (!TEST_DATABASE_URL && template && existsSync(template) && !existsSync(path.join(dataDir, "pgdata"))) {
+    cpSync(template, path.join(dataDir, "pgdata"), { recursive: true });
+  }
+  const owned =
+    TEST_DATABASE_URL && !options.databaseUrl ? await freshDatabase(TEST_DATABASE_URL) : undefined;
+  const databaseUrl = options.databaseUrl ?? owned?.url;
+  const port = await freePort();
+  let offset = 0;
+  const now = () => new Date(Date.now() + offset);
+  const config = loadConfig({
+    env: {},
+    overrides: {
+      port,
+      host: "127.0.0.1",
+      dataDir,
+      databaseUrl,
+      masterKey: TEST_MASTER_KEY,
+      logLevel: "silent",
+      deliveryPollInterval: 50,
+      dbPoolSize: 5,
+      ...options.config,
+    },
+  });
+  const app = await createApp({ config, now, sender: options.sender });
+  const started = await app.start();
+  const instance = (
+    await app.db.query<{ default_org_id: string; admin_user_id: string }>("select * from instance")
+  )[0];
+  if (!instance) throw new Error("instance not bootstrapped");
+  const adminToken = newToken();
+  await tokenQueries(app.db).insert({
+    id: uuidv7(),
+    orgId: instance.default_org_id,
+    userId: instance.admin_user_id,
+    tokenHash: hashToken(adminToken),
+    expiresAt: null,
+    at: new Date(),
+  });
+  return {
+    app,
+    databaseUrl,
+    baseUrl: `http://127.0.0.1:${started.port}`,
+    dataDir,
+    adminToken,
+    defaultOrgId: instance.default_org_id,
+    advance(ms) {
+      offset += ms;
+    },
+    async stop() {
+      await app.stop();
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+      await owned?.drop();
+    },
+  };
+}
+
+/** A value unique to this run, for emails and usernames on a shared database. */
+export function unique(prefix = "u"): string {
+  return `${prefix}-${uuidv7().slice(-12)}`;
+}
+
+/** Drops a database made for a test app (when its app was stopped without `stop()`). */
+export async function dropDatabase(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = target.pathname.slice(1);
+  const admin = new URL(url);
+  admin.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    await client.query(`drop database if exists "${name}" with (force)`);
+  } finally {
+    await client.end();
+  }
+}
