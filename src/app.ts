@@ -3,6 +3,7 @@ import path from "node:path";
 import pino, { type Logger } from "pino";
 import { createServer } from "./api/server.ts";
 import { userServiceV2 } from "./api/zitadel/user-service.ts";
+import { loadCedarAuthorizer } from "./authz/cedar-authorizer.ts";
 import { bootstrapInstance } from "./commands/bootstrap.ts";
 import type { CommandDeps } from "./commands/deps.ts";
 import type { Config } from "./config/load.ts";
@@ -31,11 +32,13 @@ export async function createApp(options: AppOptions) {
   const { config } = options;
   const log = options.log ?? pino({ level: config.logLevel, base: { service: "usher" } });
   const now = options.now ?? (() => new Date());
+  // Policies first: a broken operator policy stops the start before anything is opened.
+  const authz = loadCedarAuthorizer({ policyDir: config.policyDir });
   const db =
     options.db ??
     (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize }));
   const keys = deriveKeys(parseMasterKey(config.masterKey ?? masterKeyFile(config.dataDir, log)));
-  const deps: CommandDeps = { db, keys, config, now };
+  const deps: CommandDeps = { db, keys, authz, config, now };
   const sender = options.sender ?? (config.smtpUrl ? smtpSender(config.smtpUrl) : mailboxSender(db));
   const worker = new OutboxWorker({
     db,

@@ -1,3 +1,4 @@
+import type { Authorizer } from "../authz/authorizer.ts";
 import type { Caller } from "../authz/caller.ts";
 import type { Config } from "../config/load.ts";
 import type { Db } from "../db/types.ts";
@@ -7,6 +8,8 @@ import type { Keys } from "../domain/secrets.ts";
 export interface CommandDeps {
   readonly db: Db;
   readonly keys: Keys;
+  /** Cedar decisions; asked after the target is loaded. */
+  readonly authz: Authorizer;
   readonly config: Config;
   /** The clock; tests move it to expire codes. */
   readonly now: () => Date;

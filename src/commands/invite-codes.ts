@@ -1,4 +1,3 @@
-import { requirePermission } from "../authz/permissions.ts";
 import type { Queryable } from "../db/types.ts";
 import { checkUrlTemplate } from "../domain/url-template.ts";
 import { hasAuthMethod, type User } from "../domain/user.ts";
@@ -30,8 +29,9 @@ export async function createInviteCode(
   if (!id) throw invalidArgument(resend ? "COMMAND-2n8vs" : "COMMAND-4jio3", "Errors.User.UserIDMissing");
   return deps.db.transaction(async (tx) => {
     const user = await loadHuman(tx, id);
-    if (actor.caller.userId !== id)
-      requirePermission(actor.caller, "user.write", user?.orgId ?? "", "AUTH-AWfge");
+    const action = delivery.kind === "return" ? "user.invite.return" : "user.invite.send";
+    const target = { orgId: user?.orgId ?? "", userId: id, email: user?.email };
+    deps.authz.require(actor.caller, action, target, "AUTH-AWfge");
     if (!user) throw failedPrecondition("COMMAND-Wgvn4", "Errors.User.NotFound");
     if (hasAuthMethod(user)) throw failedPrecondition("COMMAND-EF34g", "Errors.User.AlreadyInitialised");
     const previous = await codeQueries(tx).get(user.orgId, user.id, "invite");

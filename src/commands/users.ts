@@ -1,4 +1,3 @@
-import { requirePermission } from "../authz/permissions.ts";
 import { normalizeEmail } from "../domain/email.ts";
 import { uuidv7 } from "../domain/ids.ts";
 import { checkPasswordPolicy, DEFAULT_PASSWORD_POLICY } from "../domain/password-policy.ts";
@@ -58,7 +57,7 @@ export async function addHumanUser(
   const pw = input.password;
   if (pw && "hash" in pw && !isSupportedHash(pw.hash))
     throw invalidArgument("COMMAND-JDk4t", "Errors.User.Password.Invalid");
-  requirePermission(actor.caller, "user.write", input.orgId, "AUTH-AWfge");
+  deps.authz.require(actor.caller, "user.write", { orgId: input.orgId, email }, "AUTH-AWfge");
   const userId = input.userId?.trim() || uuidv7();
   const username = input.username?.trim() || email;
   if (pw && "plain" in pw) checkPasswordPolicy(DEFAULT_PASSWORD_POLICY, pw.plain);

@@ -25,6 +25,7 @@ export interface RawConfig {
   applicationName: string;
   defaultOrgName: string;
   logLevel: string;
+  policyDir: string | undefined;
   inviteCodeLength: number;
   inviteCodeTtl: number;
   emailCodeTtl: number;
@@ -125,6 +126,13 @@ export const KEYS: readonly KeySpec[] = [
     kind: "string",
     default: "info",
     doc: "trace, debug, info, warn, error or silent.",
+  },
+  {
+    key: "policyDir",
+    env: ["USHER_POLICY_DIR"],
+    kind: "string",
+    default: undefined,
+    doc: "Folder of operator Cedar policies (`*.cedar`) added to the defaults; validated at start.",
   },
   {
     key: "inviteCodeLength",

@@ -1,8 +1,7 @@
 import type { DescMethod, Message } from "@bufbuild/protobuf";
 import { authenticate } from "../../authz/authenticate.ts";
+import type { Action } from "../../authz/authorizer.ts";
 import { resolveOrgContext } from "../../authz/org-context.ts";
-import { requirePermission } from "../../authz/permissions.ts";
-import type { Permission } from "../../authz/roles.ts";
 import type { CommandDeps } from "../../commands/deps.ts";
 import { methodAuth } from "./auth-options.ts";
 import type { MethodHandler } from "./handler.ts";
@@ -26,7 +25,7 @@ export function createInvoker(deps: CommandDeps) {
       header: headers.get("x-zitadel-orgid"),
     });
     if (auth.permission !== "authenticated") {
-      requirePermission(caller, auth.permission as Permission, orgId, "AUTH-5mWD2");
+      deps.authz.require(caller, auth.permission as Action, { orgId }, "AUTH-5mWD2");
     }
     validateMessage(method.input, request);
     return handler(request, { caller, orgId, headers });

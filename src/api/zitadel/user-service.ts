@@ -56,7 +56,7 @@ export function userServiceV2(deps: CommandDeps): ServiceBinding {
       },
 
       async getUserByID(req: GetUserByIDRequest, call: CallContext) {
-        const user = await getUserForCaller(deps.db, call.caller, req.userId);
+        const user = await getUserForCaller(deps.db, deps.authz, call.caller, req.userId);
         const view = v2User(user);
         return { details: view.details, user: view };
       },

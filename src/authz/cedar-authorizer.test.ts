@@ -1,0 +1,125 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { test } from "node:test";
+import { UsherError } from "../errors/usher-error.ts";
+import type { Caller } from "./caller.ts";
+import { loadCedarAuthorizer } from "./cedar-authorizer.ts";
+
+const authz = loadCedarAuthorizer();
+const caller = (
+  instanceRoles: string[],
+  orgRoles: Record<string, string[]> = {},
+  userId = "caller",
+): Caller => ({
+  userId,
+  orgId: "org-a",
+  tokenId: "t",
+  instanceRoles,
+  orgRoles: new Map(Object.entries(orgRoles)),
+});
+const inA = { orgId: "org-a", userId: "target" };
+const inB = { orgId: "org-b", userId: "target" };
+
+test("roles map to ZITADEL's permissions", () => {
+  const table: Array<
+    [
+      string,
+      Caller,
+      "user.read" | "user.write" | "user.delete" | "user.invite.send" | "org.create",
+      typeof inA,
+      boolean,
+    ]
+  > = [
+    ["IAM_OWNER writes anywhere", caller(["IAM_OWNER"]), "user.write", inB, true],
+    [
+      "IAM_OWNER creates orgs",
+      caller(["IAM_OWNER"]),
+      "org.create",
+      { orgId: "", userId: undefined } as never,
+      true,
+    ],
+    ["IAM_USER_MANAGER deletes anywhere", caller(["IAM_USER_MANAGER"]), "user.delete", inB, true],
+    [
+      "IAM_USER_MANAGER cannot create orgs",
+      caller(["IAM_USER_MANAGER"]),
+      "org.create",
+      { orgId: "" } as never,
+      false,
+    ],
+    ["ORG_OWNER of A writes in A", caller([], { "org-a": ["ORG_OWNER"] }), "user.write", inA, true],
+    ["ORG_OWNER of A cannot write in B", caller([], { "org-a": ["ORG_OWNER"] }), "user.write", inB, false],
+    [
+      "ORG_USER_MANAGER of A sends invites in A (a user.write action)",
+      caller([], { "org-a": ["ORG_USER_MANAGER"] }),
+      "user.invite.send",
+      inA,
+      true,
+    ],
+    ["ORG_USER_VIEWER reads", caller([], { "org-a": ["ORG_USER_VIEWER"] }), "user.read", inA, true],
+    ["ORG_USER_VIEWER cannot write", caller([], { "org-a": ["ORG_USER_VIEWER"] }), "user.write", inA, false],
+    ["a user reads itself", caller([], {}, "target"), "user.read", inA, true],
+    ["a user has its own invite sent", caller([], {}, "target"), "user.invite.send", inA, true],
+    ["a user cannot write itself otherwise", caller([], {}, "target"), "user.write", inA, false],
+  ];
+  for (const [name, c, action, target, allowed] of table) {
+    assert.equal(authz.decide(c, action, target).allowed, allowed, name);
+  }
+});
+
+test("require: no membership → AUTHZ-cdgFk; membership without permission → the call's id", () => {
+  assert.throws(
+    () => authz.require(caller([]), "user.write", inA, "AUTH-AWfge"),
+    (e: unknown) =>
+      e instanceof UsherError &&
+      e.id === "AUTHZ-cdgFk" &&
+      e.statusMessage() === "membership not found (AUTHZ-cdgFk)",
+  );
+  assert.throws(
+    () => authz.require(caller([], { "org-a": ["ORG_USER_VIEWER"] }), "user.write", inA, "AUTH-AWfge"),
+    (e: unknown) =>
+      e instanceof UsherError && e.id === "AUTH-AWfge" && e.text() === "No matching permissions found",
+  );
+});
+
+test("operator policies: a forbid with @notice wins and its notice is reported", () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "usher-policies-"));
+  writeFileSync(
+    path.join(dir, "domains.cedar"),
+    `@id("only-example-domains")
+@notice("Invites go only to addresses at example.com.")
+forbid (principal, action == Usher::Action::"user.invite.send", resource is Usher::User)
+when { resource has email && !(resource.email like "*@example.com") };\n`,
+  );
+  const withOperator = loadCedarAuthorizer({ policyDir: dir });
+  const owner = caller(["IAM_OWNER"]);
+  assert.ok(withOperator.decide(owner, "user.invite.send", { ...inA, email: "a@example.com" }).allowed);
+  const denied = withOperator.decide(owner, "user.invite.send", { ...inA, email: "a@elsewhere.org" });
+  assert.equal(denied.allowed, false);
+  assert.deepEqual(denied.policies, ["only-example-domains"]);
+  assert.deepEqual(denied.notices, ["Invites go only to addresses at example.com."]);
+  assert.throws(
+    () => withOperator.require(owner, "user.invite.send", { ...inA, email: "a@elsewhere.org" }, "AUTH-AWfge"),
+    (e: unknown) =>
+      e instanceof UsherError &&
+      e.id === "AUTH-AWfge" &&
+      (e.details?.notices as string[])[0] === denied.notices[0],
+  );
+});
+
+test("a broken operator policy stops loading with a message naming the file", () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "usher-policies-"));
+  writeFileSync(
+    path.join(dir, "typo.cedar"),
+    `permit (principal, action == Usher::Action::"user.wirte", resource);\n`,
+  );
+  assert.throws(() => loadCedarAuthorizer({ policyDir: dir }), /typo\.cedar/);
+  writeFileSync(
+    path.join(dir, "typo.cedar"),
+    "permit (principal, action, resource) when { context.nope };\n",
+  );
+  assert.throws(() => loadCedarAuthorizer({ policyDir: dir }), /typo\.cedar/);
+  writeFileSync(path.join(dir, "typo.cedar"), "permit (principal, action, resource\n");
+  assert.throws(() => loadCedarAuthorizer({ policyDir: dir }), /typo\.cedar/);
+});

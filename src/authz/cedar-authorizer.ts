@@ -1,0 +1,137 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import * as cedar from "@cedar-policy/cedar-wasm/nodejs";
+import { Code } from "@connectrpc/connect";
+import { UsherError } from "../errors/usher-error.ts";
+import type { Action, Authorizer, Decision, Target } from "./authorizer.ts";
+import type { Caller } from "./caller.ts";
+import { DEFAULT_POLICY_DIR, describe, type LoadedPolicy, readPolicyDir } from "./policy-files.ts";
+
+const POLICY_SET_ID = "usher";
+const USER = "Usher::User";
+const ORG = "Usher::Org";
+const ACTION = "Usher::Action";
+
+type EntityJson = cedar.EntityJson;
+
+/**
+ * Loads the schema and the default policies, adds the operator's (`USHER_POLICY_DIR`),
+ * validates them all against the schema (strict) and pre-parses them once. A broken policy
+ * stops start-up with a message naming its file and id.
+ */
+export function loadCedarAuthorizer(options: { policyDir?: string | undefined } = {}): Authorizer {
+  const schema = readFileSync(path.join(DEFAULT_POLICY_DIR, "schema.cedarschema"), "utf8");
+  const policies = [
+    ...readPolicyDir(DEFAULT_POLICY_DIR),
+    ...(options.policyDir ? readPolicyDir(options.policyDir) : []),
+  ];
+  const byId = new Map<string, LoadedPolicy>();
+  for (const p of policies) {
+    const other = byId.get(p.id);
+    if (other) throw new Error(`policy id "${p.id}" is used twice: ${other.file} and ${p.file}`);
+    byId.set(p.id, p);
+  }
+  const staticPolicies = Object.fromEntries(policies.map((p) => [p.id, p.text]));
+  const validation = cedar.validate({
+    schema,
+    policies: { staticPolicies },
+    validationSettings: { mode: "strict" },
+  });
+  if (validation.type === "failure") throw new Error(`policies: ${describe(validation.errors)}`);
+  if (validation.validationErrors.length > 0) {
+    const lines = validation.validationErrors.map((e) => {
+      const p = byId.get(e.policyId);
+      return `${p?.file ?? "?"} (policy "${e.policyId}"): ${describe([e.error])}`;
+    });
+    throw new Error(`policies do not match the schema:\n  ${lines.join("\n  ")}`);
+  }
+  const parsed = cedar.preparsePolicySet(POLICY_SET_ID, { staticPolicies });
+  if (parsed.type === "failure") throw new Error(`policies: ${describe(parsed.errors)}`);
+  const actionEntities = actionHierarchy(schema);
+
+  function decide(caller: Caller, action: Action, target: Target): Decision {
+    const instanceRoles = [...caller.instanceRoles];
+    const orgRoles = target.orgId ? [...(caller.orgRoles.get(target.orgId) ?? [])] : [];
+    const principal = { type: USER, id: caller.userId };
+    const resource = target.userId
+      ? { type: USER, id: target.userId }
+      : { type: ORG, id: target.orgId || "-" };
+    const entities: EntityJson[] = [{ uid: principal, attrs: { orgId: caller.orgId }, parents: [] }];
+    if (target.userId && target.userId !== caller.userId) {
+      const attrs: Record<string, cedar.CedarValueJson> = { orgId: target.orgId };
+      if (target.email !== undefined) attrs.email = target.email;
+      if (target.emailVerified !== undefined) attrs.emailVerified = target.emailVerified;
+      entities.push({ uid: resource, attrs, parents: [] });
+    } else if (!target.userId) entities.push({ uid: resource, attrs: {}, parents: [] });
+    const answer = cedar.statefulIsAuthorized({
+      principal,
+      action: { type: ACTION, id: action },
+      resource,
+      context: { instanceRoles, orgRoles },
+      preparsedPolicySetId: POLICY_SET_ID,
+      entities: [...entities, ...(actionEntities.get(action) ?? [])],
+    });
+    if (answer.type === "failure") throw new Error(`authorization failed: ${describe(answer.errors)}`);
+    const { decision, diagnostics } = answer.response;
+    const reasons = diagnostics.reason;
+    return {
+      allowed: decision === "allow",
+      noMembership: instanceRoles.length === 0 && orgRoles.length === 0,
+      policies: reasons,
+      notices: decision === "allow" ? [] : reasons.flatMap((id) => byId.get(id)?.notice ?? []),
+    };
+  }
+
+  return {
+    decide,
+    require(caller, action, target, deniedId) {
+      const d = decide(caller, action, target);
+      if (d.allowed) return;
+      const details = { notices: d.notices, policies: d.policies };
+      if (d.noMembership && d.policies.length === 0) {
+        throw new UsherError({
+          code: Code.NotFound,
+          id: "AUTHZ-cdgFk",
+          key: "membership not found",
+          details,
+        });
+      }
+      throw new UsherError({
+        code: Code.PermissionDenied,
+        id: deniedId,
+        key: "No matching permissions found",
+        details,
+      });
+    },
+  };
+}
+
+/**
+ * For each action, the action entities Cedar needs to evaluate `action in …`: the action and
+ * its groups, as the schema declares them (`action "a" in ["b"]`). Passing only these (not
+ * every action) keeps each decision cheap.
+ */
+function actionHierarchy(schema: string): Map<string, EntityJson[]> {
+  const json = cedar.schemaToJson(schema);
+  if (json.type === "failure") throw new Error(`schema: ${describe(json.errors)}`);
+  const actions = json.json.Usher?.actions ?? {};
+  const parentsOf = (id: string) => (actions[id]?.memberOf ?? []).map((m) => m.id);
+  const result = new Map<string, EntityJson[]>();
+  for (const id of Object.keys(actions)) {
+    const chain: EntityJson[] = [];
+    const seen = new Set<string>();
+    const visit = (a: string) => {
+      if (seen.has(a)) return;
+      seen.add(a);
+      chain.push({
+        uid: { type: ACTION, id: a },
+        attrs: {},
+        parents: parentsOf(a).map((p) => ({ type: ACTION, id: p })),
+      });
+      for (const p of parentsOf(a)) visit(p);
+    };
+    visit(id);
+    result.set(id, chain);
+  }
+  return result;
+}
