@@ -104,7 +104,7 @@ when { resource has email && !(resource.email like "*@example.com") };\n`,
     (e: unknown) =>
       e instanceof UsherError &&
       e.id === "AUTH-AWfge" &&
-      (e.details?.notices as string[])[0] === denied.notices[0],
+      (e.details?.notices as string[] | undefined)?.[0] === denied.notices[0],
   );
 });
 
