@@ -10,7 +10,7 @@ let smtp: SmtpCatcher;
 let t: TestApp;
 before(async () => {
   smtp = await startSmtpCatcher();
-  t = await startTestApp({ config: { smtpUrl: smtp.url } });
+  t = await startTestApp({ config: { smtpUrl: smtp.url, throttleEnabled: false } });
 });
 after(async () => {
   await t?.stop();

@@ -8,6 +8,7 @@ import type { MessageType } from "../outbox/message.ts";
 import { codeQueries } from "../queries/codes.ts";
 import { outboxQueries } from "../queries/outbox.ts";
 import type { CommandDeps } from "./deps.ts";
+import { throttleSend } from "./send-throttle.ts";
 
 /** Settings that travel with a code and are inherited by the next one of its kind. */
 export interface CodeSettings {
@@ -32,6 +33,7 @@ export async function issueCode(
   length: number,
   settings: CodeSettings,
 ): Promise<{ code: string; expiresAt: Date }> {
+  if (!settings.codeReturned) await throttleSend(tx, deps, user, kind);
   const at = deps.now();
   const code = generateCode(length);
   const expiresAt = new Date(at.getTime() + ttlMs);

@@ -76,6 +76,9 @@ function validate(c: RawConfig): void {
   if (c.port < 0 || c.port > 65535) problems.push(`port ${c.port} is out of range`);
   if (c.inviteCodeLength < 4 || c.inviteCodeLength > 20) problems.push("inviteCodeLength must be 4–20");
   if (c.codeMaxAttempts < 1) problems.push("codeMaxAttempts must be at least 1");
+  if (c.throttleUserBurst < 1 || c.throttleRecipientPerHour < 1)
+    problems.push("throttle limits must be at least 1");
+  if (c.throttleUserInterval < 1) problems.push("throttleUserInterval must be positive");
   if (c.deliveryMaxAttempts < 1) problems.push("deliveryMaxAttempts must be at least 1");
   if (c.dbPoolSize < 1) problems.push("dbPoolSize must be at least 1");
   if (!["trace", "debug", "info", "warn", "error", "fatal", "silent"].includes(c.logLevel)) {

@@ -30,6 +30,10 @@ export interface RawConfig {
   inviteCodeTtl: number;
   emailCodeTtl: number;
   codeMaxAttempts: number;
+  throttleEnabled: boolean;
+  throttleUserBurst: number;
+  throttleUserInterval: number;
+  throttleRecipientPerHour: number;
   deliveryMaxAttempts: number;
   deliveryTtl: number;
   deliveryPollInterval: number;
@@ -161,6 +165,34 @@ export const KEYS: readonly KeySpec[] = [
     kind: "int",
     default: "3",
     doc: "Failed checks after which a code is discarded.",
+  },
+  {
+    key: "throttleEnabled",
+    env: ["USHER_THROTTLE_ENABLED"],
+    kind: "bool",
+    default: "true",
+    doc: "Throttle code mails per user and kind, and per recipient address (429 with Retry-After).",
+  },
+  {
+    key: "throttleUserBurst",
+    env: ["USHER_THROTTLE_USER_BURST"],
+    kind: "int",
+    default: "3",
+    doc: "Code mails of one kind a user may get in a burst.",
+  },
+  {
+    key: "throttleUserInterval",
+    env: ["USHER_THROTTLE_USER_INTERVAL"],
+    kind: "duration",
+    default: "1m",
+    doc: "After the burst, one more code mail per user and kind per this interval.",
+  },
+  {
+    key: "throttleRecipientPerHour",
+    env: ["USHER_THROTTLE_RECIPIENT_PER_HOUR"],
+    kind: "int",
+    default: "10",
+    doc: "Code mails one email address may receive per hour.",
   },
   {
     key: "deliveryMaxAttempts",

@@ -31,7 +31,7 @@ const en: Readonly<Record<string, string>> = {
   "Errors.Org.NotFound": "Organisation not found",
   "Errors.Internal": "An internal error occurred",
   "Errors.Unavailable": "The service is unavailable, try again later",
-  "Errors.Limits.Throttled": "Too many requests, try again later",
+  "Errors.Limits.Throttled": "Too many messages were requested, try again later",
 };
 
 /** The text for a key, or the key itself when it has no translation (ZITADEL's behaviour). */

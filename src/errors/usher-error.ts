@@ -19,6 +19,8 @@ export interface UsherErrorInit {
   cause?: unknown;
   /** Extra machine-readable facts (tenant API `details`), never secrets. */
   details?: Record<string, unknown>;
+  /** An HTTP status other than the code's usual one (e.g. 422 for a reused Idempotency-Key). */
+  httpStatus?: number;
 }
 
 /**
@@ -31,6 +33,7 @@ export class UsherError extends Error {
   readonly key: string;
   readonly style: ErrorStyle;
   readonly details: Record<string, unknown> | undefined;
+  readonly httpStatus: number | undefined;
 
   constructor(init: UsherErrorInit) {
     super(init.id ? `${init.key} (${init.id})` : init.key, { cause: init.cause });
@@ -40,6 +43,7 @@ export class UsherError extends Error {
     this.key = init.key;
     this.style = init.style ?? (init.id ? "zitadel" : "plain");
     this.details = init.details;
+    this.httpStatus = init.httpStatus;
   }
 
   /** The human text, translated from the key where a translation exists. */

@@ -20,12 +20,20 @@ export function toConnectError(e: UsherError): ConnectError {
     e.style === "zitadel" && e.id
       ? [{ desc: ErrorDetailSchema, value: { id: e.id, message: e.text() } }]
       : [];
-  return new ConnectError(e.statusMessage(), e.code, undefined, details, e);
+  const retry = retryAfter(e);
+  const metadata = retry === undefined ? undefined : new Headers({ "retry-after": String(retry) });
+  return new ConnectError(e.statusMessage(), e.code, metadata, details, e);
+}
+
+/** Seconds a throttled caller should wait, when the error says. */
+export function retryAfter(e: UsherError): number | undefined {
+  const value = e.details?.retry_after_seconds;
+  return typeof value === "number" ? value : undefined;
 }
 
 /** HTTP status for a code: grpc-gateway's mapping (FAILED_PRECONDITION is 400). */
-export function httpStatus(code: Code): number {
-  return HTTP_STATUS[code] ?? 500;
+export function httpStatus(code: Code, override?: number): number {
+  return override ?? HTTP_STATUS[code] ?? 500;
 }
 
 const HTTP_STATUS: Readonly<Partial<Record<Code, number>>> = {

@@ -1,10 +1,13 @@
-import type { DescMethod, Message } from "@bufbuild/protobuf";
+import { createHash } from "node:crypto";
+import { create, type DescMethod, fromBinary, type Message, toBinary } from "@bufbuild/protobuf";
 import { authenticate } from "../../authz/authenticate.ts";
 import type { Action } from "../../authz/authorizer.ts";
 import { resolveOrgContext } from "../../authz/org-context.ts";
 import type { CommandDeps } from "../../commands/deps.ts";
+import { idempotent } from "../../commands/idempotency.ts";
 import { methodAuth } from "./auth-options.ts";
 import type { MethodHandler } from "./handler.ts";
+import { isMutating } from "./method-kind.ts";
 import { validateMessage } from "./validate/validate.ts";
 
 /**
@@ -28,7 +31,19 @@ export function createInvoker(deps: CommandDeps) {
       deps.authz.require(caller, auth.permission as Action, { orgId }, "AUTH-5mWD2");
     }
     validateMessage(method.input, request);
-    return handler(request, { caller, orgId, headers });
+    const call = { caller, orgId, headers };
+    const key = headers.get("idempotency-key");
+    if (key === null || !isMutating(method)) return handler(request, call);
+    const hash = createHash("sha256").update(toBinary(method.input, request)).digest("base64url");
+    return idempotent(deps.db, deps.now, {
+      scope: caller.userId,
+      key,
+      fingerprint: `${method.parent.typeName}/${method.name}|${orgId}|${hash}`,
+      run: () => handler(request, call),
+      encode: (result) =>
+        Buffer.from(toBinary(method.output, create(method.output, result as never))).toString("base64"),
+      decode: (stored) => fromBinary(method.output, Buffer.from(stored, "base64")),
+    });
   };
 }
 

@@ -2,7 +2,7 @@ import { create, fromJson, type JsonValue, toJson } from "@bufbuild/protobuf";
 import { Code } from "@connectrpc/connect";
 import { UsherError, validationError } from "../../errors/usher-error.ts";
 import { BodyTooLarge, type Req, type Res, readBody, sendJson, toHeaders } from "../http/io.ts";
-import { asUsherError, httpStatus, restErrorBody } from "./errors.ts";
+import { asUsherError, httpStatus, restErrorBody, retryAfter } from "./errors.ts";
 import { handlerFor, type ServiceBinding } from "./handler.ts";
 import type { createInvoker } from "./invoke.ts";
 import { buildRequestJson } from "./rest/request.ts";
@@ -56,7 +56,14 @@ export function restHandler(
           ? new UsherError({ code: Code.ResourceExhausted, key: e.message })
           : asUsherError(e);
       onError(err);
-      sendJson(res, e instanceof BodyTooLarge ? 413 : httpStatus(err.code), restErrorBody(err));
+      const retry = retryAfter(err);
+      const headers: Record<string, string> = retry === undefined ? {} : { "retry-after": String(retry) };
+      sendJson(
+        res,
+        e instanceof BodyTooLarge ? 413 : httpStatus(err.code, err.httpStatus),
+        restErrorBody(err),
+        headers,
+      );
     }
     return true;
   };

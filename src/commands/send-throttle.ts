@@ -1,0 +1,49 @@
+import { Code } from "@connectrpc/connect";
+import type { Queryable } from "../db/types.ts";
+import type { CodeKind } from "../domain/code-kind.ts";
+import { type BucketRule, refilled, secondsUntilToken } from "../domain/token-bucket.ts";
+import type { User } from "../domain/user.ts";
+import { UsherError } from "../errors/usher-error.ts";
+import { throttleQueries } from "../queries/throttle.ts";
+import type { CommandDeps } from "./deps.ts";
+
+/**
+ * Applies the send throttle (DESIGN §4) before a code is mailed, inside the command's
+ * transaction: one token from the user's bucket for this kind of code (burst 3, one more a
+ * minute by default) and one from the recipient address's bucket (10 an hour). When either is
+ * empty the call fails with RESOURCE_EXHAUSTED and a retry delay; the transaction rolls back,
+ * so nothing changes and nothing is sent.
+ */
+export async function throttleSend(
+  tx: Queryable,
+  deps: CommandDeps,
+  user: User,
+  kind: CodeKind,
+): Promise<void> {
+  const c = deps.config;
+  if (!c.throttleEnabled) return;
+  const now = deps.now();
+  const buckets: Array<[string, BucketRule]> = [
+    [
+      `u:${user.orgId}:${user.id}:${kind}`,
+      { burst: c.throttleUserBurst, perSecond: 1000 / c.throttleUserInterval },
+    ],
+    [
+      `r:${user.email.toLowerCase()}`,
+      { burst: c.throttleRecipientPerHour, perSecond: c.throttleRecipientPerHour / 3600 },
+    ],
+  ];
+  const q = throttleQueries(tx);
+  for (const [key, rule] of buckets) {
+    if (await q.take(key, rule, now)) continue;
+    const state = await q.state(key);
+    const tokens = state ? refilled(rule, state.tokens, now.getTime() - state.updatedAt.getTime()) : 0;
+    const retryAfter = secondsUntilToken(rule, tokens);
+    throw new UsherError({
+      code: Code.ResourceExhausted,
+      id: "USHER-THR29",
+      key: "Errors.Limits.Throttled",
+      details: { retry_after_seconds: retryAfter, limit: key.startsWith("u:") ? "user" : "recipient" },
+    });
+  }
+}

@@ -1,0 +1,33 @@
+import type { Queryable } from "../db/types.ts";
+import type { BucketRule } from "../domain/token-bucket.ts";
+
+/** SQL over the durable token buckets. */
+export function throttleQueries(q: Queryable) {
+  return {
+    /**
+     * Takes one token from the bucket in one statement (creating a full bucket on first use).
+     * Returns false, taking nothing, when less than one token is left.
+     */
+    async take(key: string, rule: BucketRule, now: Date): Promise<boolean> {
+      const rows = await q.query(
+        `insert into send_throttle as t (key, tokens, updated_at) values ($1, $2::float8 - 1, $3)
+         on conflict (key) do update
+           set tokens = least($2::float8, t.tokens + extract(epoch from ($3 - t.updated_at)) * $4::float8) - 1,
+               updated_at = $3
+           where least($2::float8, t.tokens + extract(epoch from ($3 - t.updated_at)) * $4::float8) >= 1
+         returning 1`,
+        [key, rule.burst, now, rule.perSecond],
+      );
+      return rows.length > 0;
+    },
+
+    async state(key: string): Promise<{ tokens: number; updatedAt: Date } | undefined> {
+      const rows = await q.query<{ tokens: number; updated_at: Date }>(
+        "select tokens, updated_at from send_throttle where key = $1",
+        [key],
+      );
+      const r = rows[0];
+      return r && { tokens: Number(r.tokens), updatedAt: r.updated_at };
+    },
+  };
+}

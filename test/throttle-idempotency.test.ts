@@ -1,0 +1,173 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { rest, userClient } from "./helpers/clients.ts";
+import { type SmtpCatcher, startSmtpCatcher } from "./helpers/smtp-catcher.ts";
+import { startTestApp, TEST_DATABASE_URL, type TestApp, unique } from "./helpers/test-app.ts";
+import { createUser } from "./helpers/users.ts";
+
+let smtp: SmtpCatcher;
+let t: TestApp;
+before(async () => {
+  smtp = await startSmtpCatcher();
+  t = await startTestApp({ config: { smtpUrl: smtp.url } });
+});
+after(async () => {
+  await t?.stop();
+  await smtp?.close();
+});
+
+const mailsTo = (email: string) => smtp.mails.filter((m) => m.to.includes(email)).length;
+async function settle(userId: string) {
+  for (let i = 0; i < 200; i++) {
+    const rows = await t.app.db.query(
+      "select 1 from outbox where user_id = $1 and status in ('queued', 'sending')",
+      [userId],
+    );
+    if (rows.length === 0) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe("resend throttling", () => {
+  test("the 4th invite mail within the burst → 429 with Retry-After; nothing is sent or changed", async () => {
+    const { userId, email } = await createUser(t.baseUrl, t.adminToken);
+    const auth = { token: t.adminToken };
+    assert.equal(
+      (await rest(t.baseUrl, "POST", `/v2/users/${userId}/invite_code`, { ...auth, body: {} })).status,
+      200,
+    );
+    for (let i = 0; i < 2; i++) {
+      assert.equal(
+        (await rest(t.baseUrl, "POST", `/v2/users/${userId}/invite_code/resend`, auth)).status,
+        200,
+      );
+    }
+    const before = await t.app.db.query<{ code_hash: string }>(
+      "select code_hash from user_codes where user_id = $1",
+      [userId],
+    );
+    const res = await rest(t.baseUrl, "POST", `/v2/users/${userId}/invite_code/resend`, auth);
+    assert.equal(res.status, 429);
+    assert.equal(res.body.code, Code.ResourceExhausted);
+    const retryAfter = Number(res.headers.get("retry-after"));
+    assert.ok(
+      retryAfter >= 1 && retryAfter <= 60,
+      `Retry-After ${retryAfter} is within the one-minute refill`,
+    );
+    const after = await t.app.db.query<{ code_hash: string }>(
+      "select code_hash from user_codes where user_id = $1",
+      [userId],
+    );
+    assert.deepEqual(after, before, "the stored code is unchanged");
+    await settle(userId);
+    assert.ok(mailsTo(email) <= 3);
+
+    const grpc = await userClient("grpc", t.baseUrl, t.adminToken)
+      .resendInviteCode({ userId })
+      .catch((e) => e);
+    assert.ok(grpc instanceof ConnectError);
+    assert.equal(grpc.code, Code.ResourceExhausted);
+    assert.ok(Number(grpc.metadata.get("retry-after")) >= 1);
+
+    // After the advertised wait, one more is allowed.
+    t.advance(retryAfter * 1000);
+    try {
+      assert.equal(
+        (await rest(t.baseUrl, "POST", `/v2/users/${userId}/invite_code/resend`, auth)).status,
+        200,
+      );
+    } finally {
+      t.advance(-retryAfter * 1000);
+    }
+  });
+
+  test("returned codes are not throttled (nothing is sent)", async () => {
+    const { userId } = await createUser(t.baseUrl, t.adminToken);
+    for (let i = 0; i < 5; i++) {
+      const res = await rest(t.baseUrl, "POST", `/v2/users/${userId}/invite_code`, {
+        token: t.adminToken,
+        body: { returnCode: {} },
+      });
+      assert.equal(res.status, 200);
+    }
+  });
+});
+
+describe("Idempotency-Key", () => {
+  test("a retried request with the same key answers the same and sends one mail", async () => {
+    const { userId, email } = await createUser(t.baseUrl, t.adminToken);
+    const key = unique("idem");
+    const call = () =>
+      rest(t.baseUrl, "POST", `/v2/users/${userId}/invite_code`, {
+        token: t.adminToken,
+        headers: { "idempotency-key": key },
+        body: { sendCode: { applicationName: "Idem" } },
+      });
+    const [a, b] = await Promise.all([call(), call()]);
+    const c = await call();
+    assert.equal(a.status, 200);
+    assert.deepEqual(b.body, a.body);
+    assert.deepEqual(c.body, a.body);
+    await settle(userId);
+    await smtp.waitFor((m) => m.to.includes(email));
+    assert.equal(mailsTo(email), 1);
+    const events = await t.app.db.query(
+      "select 1 from events where aggregate_id = $1 and type = 'user.human.invite.code.added'",
+      [userId],
+    );
+    assert.equal(events.length, 1);
+  });
+
+  test("the same key with another request → 422 on REST, INVALID_ARGUMENT on gRPC", async () => {
+    const { userId } = await createUser(t.baseUrl, t.adminToken);
+    const key = unique("idem");
+    const headers = { "idempotency-key": key };
+    assert.equal(
+      (
+        await rest(t.baseUrl, "POST", `/v2/users/${userId}/invite_code`, {
+          token: t.adminToken,
+          headers,
+          body: {},
+        })
+      ).status,
+      200,
+    );
+    const other = await rest(t.baseUrl, "POST", `/v2/users/${userId}/invite_code`, {
+      token: t.adminToken,
+      headers,
+      body: { sendCode: { applicationName: "Other" } },
+    });
+    assert.equal(other.status, 422);
+    assert.equal(other.body.code, Code.InvalidArgument);
+  });
+
+  test("with two Usher processes on one PostgreSQL, a retried key still sends one mail", {
+    skip: !TEST_DATABASE_URL && "needs PostgreSQL",
+  }, async () => {
+    const second = await startTestApp({ databaseUrl: t.databaseUrl, config: { smtpUrl: smtp.url } });
+    try {
+      const { userId, email } = await createUser(t.baseUrl, t.adminToken);
+      const key = unique("idem2");
+      const callOn = (base: string) =>
+        rest(base, "POST", `/v2/users/${userId}/invite_code`, {
+          token: t.adminToken,
+          headers: { "idempotency-key": key },
+          body: {},
+        });
+      const results = await Promise.all([
+        callOn(t.baseUrl),
+        callOn(second.baseUrl),
+        callOn(t.baseUrl),
+        callOn(second.baseUrl),
+      ]);
+      for (const r of results) assert.deepEqual(r.body, results[0]?.body);
+      await smtp.waitFor((m) => m.to.includes(email));
+      await settle(userId);
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(mailsTo(email), 1);
+    } finally {
+      await second.app.stop();
+    }
+  });
+});
