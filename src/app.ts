@@ -53,10 +53,12 @@ export async function createApp(options: AppOptions) {
     now,
   });
   let isReady = false;
+  /** Every ZITADEL service Usher serves and the methods it implements. */
+  const bindings = [userServiceV2(deps)];
   const server = createServer({
     deps,
     log,
-    bindings: [userServiceV2(deps)],
+    bindings,
     devMailbox: sender.name === "mailbox",
     isReady: () => isReady,
   });
@@ -69,6 +71,7 @@ export async function createApp(options: AppOptions) {
     worker,
     sender,
     server,
+    bindings,
     /** Migrates, bootstraps the instance on first start, starts the worker and the listener. */
     async start() {
       const applied = await migrate(db);
