@@ -11,9 +11,9 @@ import { migrate } from "./db/migrate.ts";
 import { openDb } from "./db/open.ts";
 import type { Db } from "./db/types.ts";
 import { deriveKeys, newMasterKey, parseMasterKey } from "./domain/secrets.ts";
-import { mailboxSender } from "./outbox/mailbox-sender.ts";
+import { createMetrics } from "./ops/metrics.ts";
+import { createSender } from "./outbox/provider.ts";
 import type { Sender } from "./outbox/sender.ts";
-import { smtpSender } from "./outbox/smtp-sender.ts";
 import { OutboxWorker } from "./outbox/worker.ts";
 
 export interface AppOptions {
@@ -39,7 +39,8 @@ export async function createApp(options: AppOptions) {
     (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize }));
   const keys = deriveKeys(parseMasterKey(config.masterKey ?? masterKeyFile(config.dataDir, log)));
   const deps: CommandDeps = { db, keys, authz, config, now };
-  const sender = options.sender ?? (config.smtpUrl ? smtpSender(config.smtpUrl) : mailboxSender(db));
+  const sender = options.sender ?? createSender(config, db);
+  const metrics = createMetrics();
   const worker = new OutboxWorker({
     db,
     sender,
@@ -47,6 +48,8 @@ export async function createApp(options: AppOptions) {
     outboxKey: keys.outbox,
     from: config.mailFrom,
     externalUrl: config.externalUrl,
+    defaultLanguage: config.defaultLanguage,
+    metrics,
     maxAttempts: config.deliveryMaxAttempts,
     pollIntervalMs: config.deliveryPollInterval,
     leaseMs: config.deliveryLease,
@@ -59,6 +62,7 @@ export async function createApp(options: AppOptions) {
     deps,
     log,
     bindings,
+    metrics,
     devMailbox: sender.name === "mailbox",
     isReady: () => isReady,
   });
@@ -72,6 +76,7 @@ export async function createApp(options: AppOptions) {
     sender,
     server,
     bindings,
+    metrics,
     /** Migrates, bootstraps the instance on first start, starts the worker and the listener. */
     async start() {
       const applied = await migrate(db);

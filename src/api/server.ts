@@ -2,10 +2,11 @@ import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { Logger } from "pino";
 import type { CommandDeps } from "../commands/deps.ts";
 import type { UsherError } from "../errors/usher-error.ts";
+import type { Metrics } from "../ops/metrics.ts";
 import { mailboxJson, mailboxPage } from "./dev-mailbox.ts";
 import { type Req, type Res, sendJson } from "./http/io.ts";
 import { createOnePortServer } from "./one-port.ts";
-import { health, ready } from "./ops.ts";
+import { health, metricsPage, ready } from "./ops.ts";
 import { connectRoutes } from "./zitadel/connect-routes.ts";
 import type { ServiceBinding } from "./zitadel/handler.ts";
 import { createInvoker } from "./zitadel/invoke.ts";
@@ -15,13 +16,14 @@ export interface ServerOptions {
   deps: CommandDeps;
   log: Logger;
   bindings: readonly ServiceBinding[];
+  metrics: Metrics;
   devMailbox: boolean;
   isReady: () => boolean;
 }
 
 /** Every surface on one port: Connect/gRPC/gRPC-Web, REST, operations, dev mailbox. */
 export function createServer(o: ServerOptions) {
-  const invoke = createInvoker(o.deps);
+  const invoke = createInvoker(o.deps, o.metrics);
   const logError = (e: unknown) => {
     const err = e as UsherError;
     if (err.code === 13 || err.code === 14)
@@ -37,6 +39,7 @@ export function createServer(o: ServerOptions) {
     if (path.startsWith("/zitadel.")) return connect(req as never, res as never);
     if (path === "/healthz") return health(db, res);
     if (path === "/readyz") return ready(db, o.isReady, res);
+    if (path === "/metrics") return metricsPage(db, o.metrics, res);
     if (o.devMailbox && path === "/dev/mailbox") return mailboxPage(db, res);
     if (o.devMailbox && path === "/dev/mailbox/messages") return mailboxJson(db, url, res);
     if (await rest(req, res, url)) return;

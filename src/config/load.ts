@@ -81,6 +81,12 @@ function validate(c: RawConfig): void {
   if (c.throttleUserInterval < 1) problems.push("throttleUserInterval must be positive");
   if (c.deliveryMaxAttempts < 1) problems.push("deliveryMaxAttempts must be at least 1");
   if (c.dbPoolSize < 1) problems.push("dbPoolSize must be at least 1");
+  if (!["auto", "smtp", "webhook", "mailbox"].includes(c.mailProvider)) {
+    problems.push(`mailProvider "${c.mailProvider}" is not one of auto, smtp, webhook, mailbox`);
+  }
+  if (c.mailProvider === "smtp" && !c.smtpUrl) problems.push("mailProvider smtp needs USHER_SMTP_URL");
+  if (c.mailProvider === "webhook" && !c.webhookUrl)
+    problems.push("mailProvider webhook needs USHER_WEBHOOK_URL");
   if (!["trace", "debug", "info", "warn", "error", "fatal", "silent"].includes(c.logLevel)) {
     problems.push(`logLevel "${c.logLevel}" is not one of trace, debug, info, warn, error, silent`);
   }
@@ -88,6 +94,7 @@ function validate(c: RawConfig): void {
     ["databaseUrl", c.databaseUrl, ["postgres:", "postgresql:"]],
     ["smtpUrl", c.smtpUrl, ["smtp:", "smtps:"]],
     ["externalUrl", c.externalUrl, ["http:", "https:"]],
+    ["webhookUrl", c.webhookUrl, ["http:", "https:"]],
   ] as const) {
     if (url === undefined) continue;
     try {

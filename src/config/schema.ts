@@ -21,6 +21,12 @@ export interface RawConfig {
   firstInstancePatPath: string | undefined;
   masterKey: string | undefined;
   smtpUrl: string | undefined;
+  mailProvider: string;
+  webhookUrl: string | undefined;
+  webhookSecret: string | undefined;
+  webhookTimeout: number;
+  mailRatePerSecond: number;
+  defaultLanguage: string;
   mailFrom: string;
   applicationName: string;
   defaultOrgName: string;
@@ -102,6 +108,48 @@ export const KEYS: readonly KeySpec[] = [
     kind: "secret",
     default: undefined,
     doc: "SMTP server, `smtp://user:pass@host:port` or `smtps://…`. When unset, mail goes to the dev mailbox (`/dev/mailbox`).",
+  },
+  {
+    key: "mailProvider",
+    env: ["USHER_MAIL_PROVIDER"],
+    kind: "string",
+    default: "auto",
+    doc: "auto, smtp, webhook or mailbox. auto: SMTP when USHER_SMTP_URL is set, else the webhook when USHER_WEBHOOK_URL is set, else the dev mailbox — which NODE_ENV=production refuses.",
+  },
+  {
+    key: "webhookUrl",
+    env: ["USHER_WEBHOOK_URL"],
+    kind: "secret",
+    default: undefined,
+    doc: "HTTP endpoint that receives each message as a JSON POST.",
+  },
+  {
+    key: "webhookSecret",
+    env: ["USHER_WEBHOOK_SECRET"],
+    kind: "secret",
+    default: undefined,
+    doc: "Key for the webhook's `X-Usher-Signature` header (HMAC-SHA256 of `<t>.<body>`).",
+  },
+  {
+    key: "webhookTimeout",
+    env: ["USHER_WEBHOOK_TIMEOUT"],
+    kind: "duration",
+    default: "10s",
+    doc: "How long a webhook call may take before it counts as failed (and is retried).",
+  },
+  {
+    key: "mailRatePerSecond",
+    env: ["USHER_MAIL_RATE"],
+    kind: "int",
+    default: "0",
+    doc: "Most messages per second each process hands to the provider; 0 means no limit.",
+  },
+  {
+    key: "defaultLanguage",
+    env: ["USHER_DEFAULT_LANGUAGE"],
+    kind: "string",
+    default: "en",
+    doc: "Language of messages for users whose preferred language is not bundled (en, de, fr, es).",
   },
   {
     key: "mailFrom",

@@ -1,3 +1,5 @@
+import type { MessageType } from "./message.ts";
+
 /** A mail on its way out. */
 export interface OutgoingMail {
   to: string;
@@ -9,12 +11,28 @@ export interface OutgoingMail {
   messageId: string;
   outboxId: string;
   orgId: string;
+  /** What a webhook receiver needs to render the message itself. */
+  args: {
+    type: MessageType;
+    language: string;
+    userId: string;
+    code: string;
+    link: string;
+    displayName: string;
+    username: string;
+    applicationName: string;
+  };
+}
+
+/** What a provider reports for a message it accepted (e.g. the SMTP server's reply). */
+export interface SendReceipt {
+  response: string;
 }
 
 /** Delivers mail. Throws `SendError` with `permanent` when retrying cannot help. */
 export interface Sender {
   readonly name: string;
-  send(mail: OutgoingMail): Promise<void>;
+  send(mail: OutgoingMail): Promise<SendReceipt>;
   close?(): Promise<void>;
 }
 

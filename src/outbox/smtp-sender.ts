@@ -1,14 +1,17 @@
 import nodemailer from "nodemailer";
-import { type OutgoingMail, SendError, type Sender } from "./sender.ts";
+import { type OutgoingMail, SendError, type Sender, type SendReceipt } from "./sender.ts";
 
-/** Sends through an SMTP server given as `smtp://user:pass@host:port` or `smtps://…`. */
+/**
+ * Sends through an SMTP server given as `smtp://user:pass@host:port` (STARTTLS when the server
+ * offers it) or `smtps://…` (TLS from the start). Connections are pooled.
+ */
 export function smtpSender(url: string): Sender {
-  const transport = nodemailer.createTransport(url);
+  const transport = nodemailer.createTransport({ url, pool: true, maxConnections: 5 } as never);
   return {
     name: "smtp",
-    async send(mail: OutgoingMail) {
+    async send(mail: OutgoingMail): Promise<SendReceipt> {
       try {
-        await transport.sendMail({
+        const info = await transport.sendMail({
           from: mail.from,
           to: mail.to,
           subject: mail.subject,
@@ -18,12 +21,15 @@ export function smtpSender(url: string): Sender {
           disableFileAccess: true,
           disableUrlAccess: true,
         });
+        if (info.rejected.length > 0) throw new SendError(`rejected: ${info.response}`, true);
+        return { response: info.response };
       } catch (e) {
-        const err = e as { responseCode?: number; message?: string; code?: string };
+        if (e instanceof SendError) throw e;
+        const err = e as { responseCode?: number; response?: string; message?: string };
         // 5xx replies are final (bad address, refused); everything else may pass on retry.
         const permanent =
           typeof err.responseCode === "number" && err.responseCode >= 500 && err.responseCode < 600;
-        throw new SendError(err.message ?? String(e), permanent);
+        throw new SendError(err.response ?? err.message ?? String(e), permanent);
       }
     },
     async close() {

@@ -1,12 +1,14 @@
 import type { Logger } from "pino";
 import type { Db } from "../db/types.ts";
 import { open } from "../domain/secrets.ts";
+import type { Metrics } from "../ops/metrics.ts";
 import { appendEvents } from "../queries/events.ts";
+import { messageTextQueries } from "../queries/message-texts.ts";
 import { OUTBOX_CHANNEL, outboxQueries } from "../queries/outbox.ts";
 import { backoffMs } from "./backoff.ts";
 import type { OutboxMessage } from "./message.ts";
 import { SendError, type Sender } from "./sender.ts";
-import { renderMail } from "./templates.ts";
+import { linkFor, renderMail } from "./templates.ts";
 
 export interface WorkerOptions {
   db: Db;
@@ -15,6 +17,8 @@ export interface WorkerOptions {
   outboxKey: Buffer;
   from: string;
   externalUrl: string;
+  defaultLanguage: string;
+  metrics?: Metrics | undefined;
   maxAttempts: number;
   pollIntervalMs: number;
   leaseMs: number;
@@ -36,7 +40,7 @@ const SENT_EVENT: Readonly<Record<string, string>> = {
  * permanent ones at once, and records `*.code.sent` after a successful send.
  */
 export class OutboxWorker {
-  readonly #o: Required<WorkerOptions>;
+  readonly #o: WorkerOptions & { batchSize: number };
   #timer: NodeJS.Timeout | undefined;
   #running = false;
   #again = false;
@@ -119,21 +123,48 @@ export class OutboxWorker {
       if (m.expiresAt.getTime() <= now.getTime())
         return await q.markFailed(m.id, now, "expired before it could be sent");
       const code = m.secret ? open(this.#o.outboxKey, m.secret) : "";
-      const mail = renderMail({ type: m.type, payload: m.payload, code, externalUrl: this.#o.externalUrl });
-      await this.#o.sender.send({
+      const overrides = await messageTextQueries(db).forType(m.orgId, m.type);
+      const input = { type: m.type, payload: m.payload, code, externalUrl: this.#o.externalUrl };
+      const mail = renderMail({
+        ...input,
+        defaultLanguage: this.#o.defaultLanguage,
+        overrides: (l) => overrides.get(l),
+      });
+      const started = performance.now();
+      const receipt = await this.#o.sender.send({
         ...mail,
         to: m.recipient,
         from: this.#o.from,
         messageId: `<${m.id}@usher>`,
         outboxId: m.id,
         orgId: m.orgId,
+        args: {
+          type: m.type,
+          language: mail.language,
+          userId: m.userId,
+          code,
+          link: linkFor(input),
+          displayName: m.payload.displayName,
+          username: m.payload.username,
+          applicationName: m.payload.applicationName ?? "",
+        },
       });
+      this.#o.metrics?.sendSeconds.observe(
+        { provider: this.#o.sender.name },
+        (performance.now() - started) / 1000,
+      );
       await this.#recordSent(m);
-      log.info({ outboxId: m.id, type: m.type, userId: m.userId, attempts: m.attempts }, "message sent");
+      this.#o.metrics?.sends.inc({ provider: this.#o.sender.name, result: "sent" });
+      log.info(
+        { outboxId: m.id, type: m.type, userId: m.userId, attempts: m.attempts, reply: receipt.response },
+        "message sent",
+      );
     } catch (e) {
       const error = e instanceof Error ? e.message : String(e);
       const permanent = e instanceof SendError && e.permanent;
-      if (permanent || m.attempts >= this.#o.maxAttempts) {
+      const final = permanent || m.attempts >= this.#o.maxAttempts;
+      this.#o.metrics?.sends.inc({ provider: this.#o.sender.name, result: final ? "failed" : "retry" });
+      if (final) {
         await q.markFailed(m.id, now, error);
         log.warn({ outboxId: m.id, type: m.type, attempts: m.attempts, error }, "message failed");
       } else {
@@ -149,9 +180,14 @@ export class OutboxWorker {
   async #recordSent(m: OutboxMessage): Promise<void> {
     const at = this.#o.now();
     await this.#o.db.transaction(async (tx) => {
-      if (!(await outboxQueries(tx).markSent(m.id, at))) return;
+      if (!(await outboxQueries(tx).markSent(m.id, at, this.#o.sender.name))) return;
       const type = m.codeKind ? SENT_EVENT[m.codeKind] : undefined;
       if (!type) return;
+      await tx.query(
+        `update user_codes set send_count = send_count + 1, last_sent_at = $4
+          where org_id = $1 and user_id = $2 and kind = $3`,
+        [m.orgId, m.userId, m.codeKind, at],
+      );
       const rows = await tx.query<{ sequence: number }>(
         "update users set sequence = sequence + 1 where org_id = $1 and id = $2 returning sequence",
         [m.orgId, m.userId],

@@ -112,11 +112,11 @@ export function outboxQueries(q: Queryable) {
     },
 
     /** Marks a claimed message sent and wipes its secret. False if it was no longer ours. */
-    async markSent(id: string, at: Date): Promise<boolean> {
+    async markSent(id: string, at: Date, provider: string): Promise<boolean> {
       const rows = await q.query(
         `update outbox set status = 'sent', secret = null, sent_at = $2, updated_at = $2, locked_until = null,
-           last_error = null where id = $1 and status = 'sending' returning id`,
-        [id, at],
+           last_error = null, provider = $3 where id = $1 and status = 'sending' returning id`,
+        [id, at, provider],
       );
       return rows.length > 0;
     },
@@ -145,6 +145,20 @@ export function outboxQueries(q: Queryable) {
           where id = any($1) and status = 'sending'`,
         [ids, at],
       );
+    },
+
+    /**
+     * Cancels a user's undelivered messages (queued, or claimed but not yet recorded as sent)
+     * and wipes their codes; used when the user is deleted. Returns how many were cancelled.
+     */
+    async cancelForUser(orgId: string, userId: string, at: Date): Promise<number> {
+      const rows = await q.query(
+        `update outbox set status = 'cancelled', secret = null, locked_until = null, updated_at = $3,
+           last_error = 'user deleted'
+          where org_id = $1 and user_id = $2 and status in ('queued', 'sending') returning id`,
+        [orgId, userId, at],
+      );
+      return rows.length;
     },
 
     async byUser(orgId: string, userId: string): Promise<DeliveryRecord[]> {

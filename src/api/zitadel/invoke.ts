@@ -5,6 +5,7 @@ import type { Action } from "../../authz/authorizer.ts";
 import { resolveOrgContext } from "../../authz/org-context.ts";
 import type { CommandDeps } from "../../commands/deps.ts";
 import { idempotent } from "../../commands/idempotency.ts";
+import type { Metrics } from "../../ops/metrics.ts";
 import { methodAuth } from "./auth-options.ts";
 import type { MethodHandler } from "./handler.ts";
 import { isMutating } from "./method-kind.ts";
@@ -14,13 +15,13 @@ import { validateMessage } from "./validate/validate.ts";
  * The interceptor chain every ZITADEL call passes, whatever its protocol, in ZITADEL's order:
  * token → organization context → the proto's declared permission → field validation → handler.
  */
-export function createInvoker(deps: CommandDeps) {
-  return async function invoke(
+export function createInvoker(deps: CommandDeps, metrics?: Metrics) {
+  const invoke = async (
     method: DescMethod,
     handler: MethodHandler,
     request: Message,
     headers: Headers,
-  ): Promise<unknown> {
+  ): Promise<unknown> => {
     const caller = await authenticate(deps.db, headers.get("authorization"), deps.now());
     const auth = methodAuth(method);
     const orgId = await resolveOrgContext(deps.db, caller, {
@@ -44,6 +45,26 @@ export function createInvoker(deps: CommandDeps) {
         Buffer.from(toBinary(method.output, create(method.output, result as never))).toString("base64"),
       decode: (stored) => fromBinary(method.output, Buffer.from(stored, "base64")),
     });
+  };
+  if (!metrics) return invoke;
+  return async (
+    method: DescMethod,
+    handler: MethodHandler,
+    request: Message,
+    headers: Headers,
+  ): Promise<unknown> => {
+    const started = performance.now();
+    const name = `${method.parent.name}/${method.name}`;
+    let code = "ok";
+    try {
+      return await invoke(method, handler, request, headers);
+    } catch (e) {
+      code = String((e as { code?: unknown }).code ?? "unknown");
+      throw e;
+    } finally {
+      metrics.requests.inc({ method: name, code });
+      metrics.requestSeconds.observe({ method: name }, (performance.now() - started) / 1000);
+    }
   };
 }
 
