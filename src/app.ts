@@ -53,9 +53,12 @@ export async function createApp(options: AppOptions) {
     maxAttempts: config.deliveryMaxAttempts,
     pollIntervalMs: config.deliveryPollInterval,
     leaseMs: config.deliveryLease,
+    backoffBaseMs: config.deliveryBackoffBase,
+    backoffMaxMs: config.deliveryBackoffMax,
     now,
   });
   let isReady = false;
+  let stopped = false;
   /** Every ZITADEL service Usher serves and the methods it implements. */
   const bindings = [userServiceV2(deps)];
   const server = createServer({
@@ -109,6 +112,8 @@ export async function createApp(options: AppOptions) {
     },
     /** Graceful stop: no new requests, in-flight ones finish, claimed messages are released. */
     async stop() {
+      if (stopped) return;
+      stopped = true;
       isReady = false;
       await server.close();
       await worker.stop();

@@ -6,6 +6,9 @@ export interface Args {
   help: boolean;
 }
 
+/** Flags that take no value. */
+const BOOLEAN_FLAGS = new Set(["--json"]);
+
 export function parseArgs(argv: readonly string[]): Args {
   const flags = new Map<string, string>();
   const rest: string[] = [];
@@ -13,6 +16,7 @@ export function parseArgs(argv: readonly string[]): Args {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] ?? "";
     if (a === "--help" || a === "-h") help = true;
+    else if (BOOLEAN_FLAGS.has(a)) flags.set(a.slice(2), "true");
     else if (a.startsWith("--")) {
       const eq = a.indexOf("=");
       if (eq > 0) flags.set(a.slice(2, eq), a.slice(eq + 1));

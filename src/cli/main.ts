@@ -4,12 +4,14 @@ import { KEYS, type RawConfig } from "../config/schema.ts";
 import { migrate } from "../db/migrate.ts";
 import { openDb } from "../db/open.ts";
 import { type Args, parseArgs } from "./args.ts";
+import { MAIL_HELP, mailCommand } from "./mail.ts";
 
 const USAGE = `usher — brings users into multi-tenant applications
 
 Usage:
   usher start [--port N] [--config FILE]   serve every API on one port (default command)
   usher migrate [--config FILE]            apply database migrations and exit
+  usher mail list|show|retry|test          outgoing messages and their delivery state
   usher <command> --help                   help for a command
 
 Configuration comes from defaults, an optional YAML file (--config or USHER_CONFIG)
@@ -30,6 +32,7 @@ Options:
 
 Environment:
 ${configHelp()}`,
+  mail: MAIL_HELP,
   migrate: `usher migrate — apply the numbered SQL migrations to the configured database and exit
 
 Options:
@@ -39,7 +42,7 @@ Uses DATABASE_URL when set, else the embedded database in USHER_DATA_DIR.`,
 };
 
 async function main(args: Args): Promise<number> {
-  if (!["start", "migrate", "help"].includes(args.command)) {
+  if (!["start", "migrate", "mail", "help"].includes(args.command)) {
     process.stderr.write(`unknown command "${args.command}"\n\n${USAGE}\n`);
     return 2;
   }
@@ -58,6 +61,8 @@ async function main(args: Args): Promise<number> {
     overrides.port = Number(port);
   }
   const config = loadConfig({ file: args.flags.get("config"), overrides });
+
+  if (args.command === "mail") return mailCommand(args, config, (s) => process.stdout.write(`${s}\n`));
 
   if (args.command === "migrate") {
     const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 1 });

@@ -44,6 +44,8 @@ export interface RawConfig {
   deliveryTtl: number;
   deliveryPollInterval: number;
   deliveryLease: number;
+  deliveryBackoffBase: number;
+  deliveryBackoffMax: number;
   dbPoolSize: number;
 }
 
@@ -269,6 +271,20 @@ export const KEYS: readonly KeySpec[] = [
     kind: "duration",
     default: "60s",
     doc: "How long a claimed message stays reserved before another process may retry it.",
+  },
+  {
+    key: "deliveryBackoffBase",
+    env: ["USHER_DELIVERY_BACKOFF_BASE"],
+    kind: "duration",
+    default: "2s",
+    doc: "Longest wait before the first retry; it doubles per attempt (with random jitter).",
+  },
+  {
+    key: "deliveryBackoffMax",
+    env: ["USHER_DELIVERY_BACKOFF_MAX"],
+    kind: "duration",
+    default: "10m",
+    doc: "Longest wait between two delivery attempts.",
   },
 ];
 

@@ -22,6 +22,8 @@ export interface WorkerOptions {
   maxAttempts: number;
   pollIntervalMs: number;
   leaseMs: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
   batchSize?: number;
   now: () => Date;
 }
@@ -48,6 +50,7 @@ export class OutboxWorker {
   #inFlight = new Set<string>();
   #unlisten: (() => Promise<void>) | undefined;
   #idle: Promise<void> = Promise.resolve();
+  #lastWipe = 0;
 
   constructor(options: WorkerOptions) {
     this.#o = { batchSize: 10, ...options };
@@ -100,6 +103,10 @@ export class OutboxWorker {
       this.#again = false;
       try {
         const now = this.#o.now();
+        if (now.getTime() - this.#lastWipe > 60_000) {
+          this.#lastWipe = now.getTime();
+          await outboxQueries(this.#o.db).wipeExpired(now);
+        }
         const batch = await outboxQueries(this.#o.db).claimDue(
           now,
           new Date(now.getTime() + this.#o.leaseMs),
@@ -168,7 +175,8 @@ export class OutboxWorker {
         await q.markFailed(m.id, now, error);
         log.warn({ outboxId: m.id, type: m.type, attempts: m.attempts, error }, "message failed");
       } else {
-        await q.retryLater(m.id, now, new Date(now.getTime() + backoffMs(m.attempts)), error);
+        const delay = backoffMs(m.attempts, this.#o.backoffBaseMs, this.#o.backoffMaxMs);
+        await q.retryLater(m.id, now, new Date(now.getTime() + delay), error);
         log.info({ outboxId: m.id, attempts: m.attempts, error }, "message will be retried");
       }
     } finally {

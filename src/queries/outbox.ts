@@ -129,12 +129,49 @@ export function outboxQueries(q: Queryable) {
       );
     },
 
+    /**
+     * Marks a claimed message failed. Its sealed code stays until the message expires, so an
+     * operator may retry it (`usher mail retry`); `wipeExpired` removes it after that.
+     */
     async markFailed(id: string, at: Date, error: string): Promise<void> {
       await q.query(
-        `update outbox set status = 'failed', secret = null, last_error = $3, updated_at = $2, locked_until = null
+        `update outbox set status = 'failed', last_error = $3, updated_at = $2, locked_until = null
           where id = $1 and status = 'sending'`,
         [id, at, error],
       );
+    },
+
+    /** Wipes the sealed codes of failed messages that can no longer be retried. */
+    async wipeExpired(now: Date): Promise<void> {
+      await q.query(
+        "update outbox set secret = null where status = 'failed' and secret is not null and expires_at < $1",
+        [now],
+      );
+    },
+
+    /**
+     * Puts a failed message back in the queue, if it is still the newest of its kind for its
+     * user (an older code would no longer be valid) and has not expired.
+     */
+    async retry(id: string, now: Date): Promise<"queued" | "not_failed" | "outdated" | "expired"> {
+      const rows = await q.query<{ status: string; expires_at: Date; newer: boolean }>(
+        `select o.status, o.expires_at, exists (
+           select 1 from outbox n where n.org_id = o.org_id and n.user_id = o.user_id and n.code_kind = o.code_kind
+              and n.created_at > o.created_at) as newer
+           from outbox o where o.id = $1`,
+        [id],
+      );
+      const r = rows[0];
+      if (!r || r.status !== "failed") return "not_failed";
+      if (r.newer) return "outdated";
+      if (r.expires_at.getTime() <= now.getTime()) return "expired";
+      await q.query(
+        `update outbox set status = 'queued', attempts = 0, next_attempt_at = $2, updated_at = $2, last_error = null
+          where id = $1 and status = 'failed'`,
+        [id, now],
+      );
+      await q.query("select pg_notify($1, '')", [OUTBOX_CHANNEL]);
+      return "queued";
     },
 
     /** Puts this process's claims back (graceful stop), without counting the attempt. */

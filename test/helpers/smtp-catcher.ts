@@ -16,7 +16,7 @@ export interface CaughtMail {
  * A real SMTP server on loopback that keeps what it receives. `rejectWith` makes it refuse
  * messages with an SMTP reply code (e.g. 550) to test failure handling.
  */
-export async function startSmtpCatcher() {
+export async function startSmtpCatcher(options: { port?: number; delayMs?: number } = {}) {
   const mails: CaughtMail[] = [];
   const waiters = new Set<() => void>();
   let reject: { code: number; message: string } | undefined;
@@ -28,6 +28,7 @@ export async function startSmtpCatcher() {
       const chunks: Buffer[] = [];
       stream.on("data", (c: Buffer) => chunks.push(c));
       stream.on("end", async () => {
+        if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
         if (reject) {
           const err = Object.assign(new Error(reject.message), { responseCode: reject.code });
           return callback(err);
@@ -46,7 +47,10 @@ export async function startSmtpCatcher() {
       });
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve, fail) => {
+    server.on("error", fail);
+    server.listen(options.port ?? 0, "127.0.0.1", resolve);
+  });
   const port = (server.server.address() as AddressInfo).port;
   return {
     url: `smtp://127.0.0.1:${port}`,

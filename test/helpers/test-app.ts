@@ -15,9 +15,9 @@ import { tokenQueries } from "../../src/queries/tokens.ts";
 export const TEST_DATABASE_URL = process.env.USHER_TEST_DATABASE_URL || undefined;
 
 /** A fixed key, so test runs are reproducible; production keys come from the environment or a file. */
-const TEST_MASTER_KEY = Buffer.alloc(32, 7).toString("base64");
+export const TEST_MASTER_KEY = Buffer.alloc(32, 7).toString("base64");
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const s = net.createServer();
   await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
   const port = (s.address() as net.AddressInfo).port;

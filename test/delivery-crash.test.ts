@@ -1,0 +1,138 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { test } from "node:test";
+import { migrate } from "../src/db/migrate.ts";
+import { openDb } from "../src/db/open.ts";
+import type { Db } from "../src/db/types.ts";
+import { deriveKeys, parseMasterKey } from "../src/domain/secrets.ts";
+import { seedOutbox } from "./helpers/seed-outbox.ts";
+import { startSmtpCatcher } from "./helpers/smtp-catcher.ts";
+import { spawnUsher } from "./helpers/spawn-usher.ts";
+import { dropDatabase, freePort, TEST_DATABASE_URL, TEST_MASTER_KEY } from "./helpers/test-app.ts";
+
+const keys = deriveKeys(parseMasterKey(TEST_MASTER_KEY));
+
+/** A database for separate Usher processes: a fresh PostgreSQL database, or a PGlite folder. */
+async function sharedDatabase() {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "usher-proc-"));
+  let databaseUrl: string | undefined;
+  if (TEST_DATABASE_URL) {
+    const url = new URL(TEST_DATABASE_URL);
+    url.pathname = `/${url.pathname.slice(1)}_proc_${Date.now()}_${process.pid}`;
+    const admin = await openDb({ databaseUrl: TEST_DATABASE_URL, dataDir, poolSize: 1 });
+    await admin.query(`create database "${url.pathname.slice(1)}"`);
+    await admin.close();
+    databaseUrl = url.toString();
+  }
+  const open = async (): Promise<Db> => {
+    const db = await openDb({ databaseUrl, dataDir, poolSize: 2 });
+    await migrate(db);
+    return db;
+  };
+  const env: Record<string, string> = { USHER_DATA_DIR: dataDir, USHER_MASTER_KEY: TEST_MASTER_KEY };
+  if (databaseUrl) env.DATABASE_URL = databaseUrl;
+  return {
+    env,
+    open,
+    async drop() {
+      if (databaseUrl) await dropDatabase(databaseUrl);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+const deliveryEnv = (smtpUrl: string) => ({
+  USHER_SMTP_URL: smtpUrl,
+  USHER_DELIVERY_LEASE: "2s",
+  USHER_DELIVERY_POLL_INTERVAL: "200ms",
+  USHER_DELIVERY_BACKOFF_BASE: "500ms",
+});
+
+async function until(check: () => boolean | Promise<boolean>, ms: number, what: string) {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const idOf = (messageId: string) => messageId.replace(/^<|@usher>$/g, "");
+
+test("SIGKILL in the middle of a batch loses no message and repeats none that was recorded as sent", async () => {
+  const smtp = await startSmtpCatcher({ delayMs: 15 });
+  const db = await sharedDatabase();
+  try {
+    let seedDb = await db.open();
+    const ids = await seedOutbox(seedDb, keys, 150);
+    await seedDb.close();
+
+    const first = await spawnUsher(await freePort(), { ...db.env, ...deliveryEnv(smtp.url) });
+    await until(() => smtp.mails.length >= 40, 30_000, "the first deliveries");
+    await first.kill();
+
+    seedDb = await db.open();
+    const sentAtKill = new Set(
+      (await seedDb.query<{ id: string }>("select id from outbox where status = 'sent'")).map((r) => r.id),
+    );
+    await seedDb.close();
+    assert.ok(
+      sentAtKill.size > 0 && sentAtKill.size < ids.length,
+      `killed mid-way (${sentAtKill.size} sent)`,
+    );
+
+    const second = await spawnUsher(await freePort(), { ...db.env, ...deliveryEnv(smtp.url) });
+    try {
+      const received = () => new Set(smtp.mails.map((m) => idOf(m.messageId)));
+      await until(() => ids.every((id) => received().has(id)), 60_000, "every message to arrive");
+    } finally {
+      await second.stop();
+    }
+    const counts = new Map<string, number>();
+    for (const m of smtp.mails) counts.set(idOf(m.messageId), (counts.get(idOf(m.messageId)) ?? 0) + 1);
+    const repeated = [...counts].filter(([, n]) => n > 1).map(([id]) => id);
+    assert.deepEqual(
+      repeated.filter((id) => sentAtKill.has(id)),
+      [],
+      "nothing recorded as sent was sent again",
+    );
+    assert.ok(repeated.length <= 10, `at most one batch in flight may repeat (repeated ${repeated.length})`);
+
+    seedDb = await db.open();
+    const statuses = await seedDb.query<{ status: string; n: number }>(
+      "select status, count(*)::int as n from outbox group by status",
+    );
+    await seedDb.close();
+    assert.deepEqual(statuses, [{ status: "sent", n: ids.length }]);
+  } finally {
+    await smtp.close();
+    await db.drop();
+  }
+});
+
+test("two processes on one PostgreSQL deliver 1,000 messages, each exactly once", {
+  skip: !TEST_DATABASE_URL && "needs PostgreSQL",
+}, async () => {
+  const smtp = await startSmtpCatcher();
+  const db = await sharedDatabase();
+  try {
+    const seedDb = await db.open();
+    const ids = await seedOutbox(seedDb, keys, 1000);
+    await seedDb.close();
+    const env = { ...db.env, ...deliveryEnv(smtp.url) };
+    const [a, b] = await Promise.all([spawnUsher(await freePort(), env), spawnUsher(await freePort(), env)]);
+    try {
+      await until(() => smtp.mails.length >= ids.length, 120_000, "1,000 deliveries");
+      await new Promise((r) => setTimeout(r, 500));
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+    const unique = new Set(smtp.mails.map((m) => m.messageId));
+    assert.equal(unique.size, ids.length, "every message arrived");
+    assert.equal(smtp.mails.length, ids.length, "none arrived twice");
+  } finally {
+    await smtp.close();
+    await db.drop();
+  }
+});

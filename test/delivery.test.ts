@@ -1,0 +1,135 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { messageTextQueries } from "../src/queries/message-texts.ts";
+import { rest } from "./helpers/clients.ts";
+import { fixtures } from "./helpers/fixtures.ts";
+import { type SmtpCatcher, startSmtpCatcher } from "./helpers/smtp-catcher.ts";
+import { freePort, startTestApp, type TestApp, unique } from "./helpers/test-app.ts";
+import { createUser } from "./helpers/users.ts";
+
+const fast = { deliveryBackoffBase: 500, deliveryBackoffMax: 2_000, deliveryPollInterval: 100 };
+
+async function outboxOf(t: TestApp, userId: string) {
+  return t.app.db.query<{
+    status: string;
+    attempts: number;
+    last_error: string | null;
+    provider: string | null;
+  }>("select status, attempts, last_error, provider from outbox where user_id = $1", [userId]);
+}
+
+async function until(check: () => Promise<boolean>, ms: number, what: string) {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test("a message sent while the SMTP server is down for 20 s is delivered once it is back", async () => {
+  const port = await freePort();
+  const t = await startTestApp({
+    config: { smtpUrl: `smtp://127.0.0.1:${port}`, ...fast, deliveryMaxAttempts: 30 },
+  });
+  let smtp: SmtpCatcher | undefined;
+  try {
+    const { userId, email } = await createUser(t.baseUrl, t.adminToken);
+    const res = await rest(t.baseUrl, "POST", `/v2/users/${userId}/invite_code`, {
+      token: t.adminToken,
+      body: {},
+    });
+    assert.equal(res.status, 200, "the call succeeds: delivery is asynchronous");
+    await new Promise((r) => setTimeout(r, 20_000));
+    const waiting = await outboxOf(t, userId);
+    assert.equal(waiting[0]?.status, "queued");
+    assert.ok((waiting[0]?.attempts ?? 0) >= 3, "it kept trying");
+    assert.match(waiting[0]?.last_error ?? "", /ECONNREFUSED|connect/i);
+    smtp = await startSmtpCatcher({ port });
+    await smtp.waitFor((m) => m.to.includes(email), 10_000);
+    await until(async () => (await outboxOf(t, userId))[0]?.status === "sent", 5_000, "the sent record");
+    assert.equal((await outboxOf(t, userId))[0]?.provider, "smtp");
+  } finally {
+    await t.stop();
+    await smtp?.close();
+  }
+});
+
+describe("with an SMTP server", () => {
+  let smtp: SmtpCatcher;
+  let t: TestApp;
+  before(async () => {
+    smtp = await startSmtpCatcher();
+    t = await startTestApp({ config: { smtpUrl: smtp.url, ...fast } });
+  });
+  after(async () => {
+    await t?.stop();
+    await smtp?.close();
+  });
+
+  test("a 5xx rejection fails the message at once with the server's reply", async () => {
+    smtp.rejectWith(550, "5.1.1 mailbox unavailable");
+    try {
+      const { userId } = await createUser(t.baseUrl, t.adminToken);
+      await rest(t.baseUrl, "POST", `/v2/users/${userId}/invite_code`, { token: t.adminToken, body: {} });
+      await until(async () => (await outboxOf(t, userId))[0]?.status === "failed", 10_000, "the failure");
+      const [m] = await outboxOf(t, userId);
+      assert.equal(m?.attempts, 1, "no retry for a permanent error");
+      assert.match(m?.last_error ?? "", /550.*mailbox unavailable/);
+    } finally {
+      smtp.rejectWith(undefined);
+    }
+  });
+
+  test("a German-speaking user gets German mails", async () => {
+    const email = `${unique("de")}@example.com`;
+    const created = await rest(t.baseUrl, "POST", "/v2/users/human", {
+      token: t.adminToken,
+      body: {
+        profile: { givenName: "Grete", familyName: "Weber", preferredLanguage: "de" },
+        email: { email, isVerified: false },
+      },
+    });
+    await rest(t.baseUrl, "POST", `/v2/users/${created.body.userId}/invite_code`, {
+      token: t.adminToken,
+      body: {},
+    });
+    const mail = await smtp.waitFor((m) => m.to.includes(email));
+    assert.equal(mail.subject, "Einladung zu Usher");
+    assert.match(mail.text, /Ihr Code: [A-Z0-9]{6}/);
+  });
+
+  test("an organization's custom subject appears in its users' mails and nowhere else", async () => {
+    const fx = fixtures(t.app.db);
+    const custom = await fx.org();
+    await messageTextQueries(t.app.db).put(
+      custom,
+      "InviteUser",
+      "en",
+      { subject: "Welcome aboard {{.DisplayName}}" },
+      new Date(),
+    );
+    const inCustom = await fx.user(custom);
+    const elsewhere = await createUser(t.baseUrl, t.adminToken);
+    for (const u of [inCustom, elsewhere]) {
+      const res = await rest(t.baseUrl, "POST", `/v2/users/${u.userId}/invite_code`, {
+        token: t.adminToken,
+        body: {},
+      });
+      assert.equal(res.status, 200);
+    }
+    assert.equal(
+      (await smtp.waitFor((m) => m.to.includes(inCustom.email))).subject,
+      "Welcome aboard Fix Ture",
+    );
+    assert.equal((await smtp.waitFor((m) => m.to.includes(elsewhere.email))).subject, "Invitation to Usher");
+  });
+
+  test("/metrics reports deliveries and the queue", async () => {
+    const res = await fetch(`${t.baseUrl}/metrics`);
+    const text = await res.text();
+    assert.match(text, /usher_deliveries_total\{provider="smtp",result="sent"\} \d+/);
+    assert.match(text, /usher_deliveries_total\{provider="smtp",result="failed"\} 1/);
+    assert.match(text, /usher_outbox_queued \d+/);
+    assert.match(text, /usher_requests_total\{method="UserService\/CreateInviteCode",code="ok"\} \d+/);
+  });
+});
