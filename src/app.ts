@@ -2,6 +2,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import pino, { type Logger } from "pino";
 import { createServer } from "./api/server.ts";
+import { tenantRoutes } from "./api/tenant/routes.ts";
+import { adminServiceV1 } from "./api/zitadel/admin-service.ts";
+import { managementServiceV1 } from "./api/zitadel/management-service.ts";
+import { orgServiceV2 } from "./api/zitadel/org-service.ts";
 import { userServiceV2 } from "./api/zitadel/user-service.ts";
 import { loadCedarAuthorizer } from "./authz/cedar-authorizer.ts";
 import { bootstrapInstance } from "./commands/bootstrap.ts";
@@ -60,12 +64,14 @@ export async function createApp(options: AppOptions) {
   let isReady = false;
   let stopped = false;
   /** Every ZITADEL service Usher serves and the methods it implements. */
-  const bindings = [userServiceV2(deps)];
+  const bindings = [userServiceV2(deps), orgServiceV2(deps), managementServiceV1(deps), adminServiceV1(deps)];
   const server = createServer({
     deps,
     log,
     bindings,
     metrics,
+    tenantRoutes: tenantRoutes(deps),
+    externalUrl: config.externalUrl,
     devMailbox: sender.name === "mailbox",
     isReady: () => isReady,
   });

@@ -16,7 +16,9 @@ import {
   type Where,
   type World,
 } from "./isolation/matrix-types.ts";
+import { orgAndAccountRows } from "./isolation/rows-orgs.ts";
 import { userServiceRows } from "./isolation/rows-user-v2.ts";
+import { userLifecycleRows } from "./isolation/rows-user-v2-lifecycle.ts";
 
 /**
  * Every implemented method × every kind of caller × a target in organization A or B. The list
@@ -55,6 +57,8 @@ before(async () => {
   };
   const admin = { token: t.adminToken };
   rows = {
+    ...orgAndAccountRows({ baseUrl: t.baseUrl, adminToken: t.adminToken }),
+    ...userLifecycleRows({ baseUrl: t.baseUrl, adminToken: t.adminToken }),
     ...userServiceRows({
       async sendInvite(target) {
         const res = await rest(t.baseUrl, "POST", `/v2/users/${target.userId}/invite_code`, {
@@ -99,8 +103,7 @@ async function footprint(): Promise<string> {
             (select count(*) from outbox)::int as outbox,
             (select count(*) from user_codes)::int as codes,
             (select count(*) from tokens)::int as tokens,
-            (select count(*) from members)::int as members,
-            (select coalesce(sum(sequence), 0)::int from users) as sequences`,
+            (select count(*) from members)::int as members`,
   );
   return JSON.stringify(counts[0]);
 }

@@ -7,6 +7,10 @@ import { mailboxJson, mailboxPage } from "./dev-mailbox.ts";
 import { type Req, type Res, sendJson } from "./http/io.ts";
 import { createOnePortServer } from "./one-port.ts";
 import { health, metricsPage, ready } from "./ops.ts";
+import { docsAsset, docsPage } from "./tenant/docs.ts";
+import { tenantHandler } from "./tenant/handler.ts";
+import { openApiDocument } from "./tenant/openapi.ts";
+import type { TenantRoute } from "./tenant/route.ts";
 import { connectRoutes } from "./zitadel/connect-routes.ts";
 import type { ServiceBinding } from "./zitadel/handler.ts";
 import { createInvoker } from "./zitadel/invoke.ts";
@@ -17,6 +21,8 @@ export interface ServerOptions {
   log: Logger;
   bindings: readonly ServiceBinding[];
   metrics: Metrics;
+  tenantRoutes: readonly TenantRoute[];
+  externalUrl: string;
   devMailbox: boolean;
   isReady: () => boolean;
 }
@@ -32,6 +38,8 @@ export function createServer(o: ServerOptions) {
   const connect = connectNodeAdapter({ routes: connectRoutes(o.bindings, invoke, logError) });
   const rest = restHandler(o.bindings, invoke, logError);
   const db = o.deps.db;
+  const tenant = tenantHandler(o.deps, o.tenantRoutes, o.log);
+  const openapi = JSON.stringify(openApiDocument(o.tenantRoutes, o.externalUrl));
 
   async function route(req: Req, res: Res): Promise<void> {
     const url = new URL(req.url ?? "/", "http://usher.invalid");
@@ -42,6 +50,19 @@ export function createServer(o: ServerOptions) {
     if (path === "/metrics") return metricsPage(db, o.metrics, res);
     if (o.devMailbox && path === "/dev/mailbox") return mailboxPage(db, res);
     if (o.devMailbox && path === "/dev/mailbox/messages") return mailboxJson(db, url, res);
+    if (path.startsWith("/v1/")) {
+      if (path === "/v1/openapi.json") return sendRaw(res, openapi);
+      if (path === "/v1/docs") return docsPage(res);
+      if (path.startsWith("/v1/docs/assets/") && docsAsset(path.slice("/v1/docs/assets/".length), res))
+        return;
+      if (await tenant(req, res, url)) return;
+      return sendJson(res, 404, {
+        code: "not_found",
+        message: "No such endpoint.",
+        details: {},
+        notices: [],
+      });
+    }
     if (await rest(req, res, url)) return;
     sendJson(res, 404, { code: 5, message: "Not Found", details: [] });
   }
@@ -54,4 +75,9 @@ export function createServer(o: ServerOptions) {
       else res.end();
     });
   });
+}
+
+function sendRaw(res: Res, json: string): void {
+  (res as import("node:http").ServerResponse).writeHead(200, { "content-type": "application/json" });
+  res.end(json);
 }

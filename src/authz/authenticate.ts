@@ -17,6 +17,10 @@ export async function authenticate(q: Queryable, authorization: string | null, n
   const owner = match?.[1] ? await tokenQueries(q).ownerOf(hashToken(match[1]), now) : undefined;
   if (!owner)
     throw new UsherError({ code: Code.Unauthenticated, id: "AUTH-7fs1e", key: "Errors.Token.Invalid" });
+  // Last use is kept to the minute: one write a minute per token, not one per request.
+  if (!owner.lastUsedAt || now.getTime() - owner.lastUsedAt.getTime() > 60_000) {
+    await tokenQueries(q).touch(owner.tokenId, now);
+  }
   const orgRoles = new Map<string, string[]>();
   let instanceRoles: string[] = [];
   for (const m of owner.memberships) {

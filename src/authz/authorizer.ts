@@ -5,26 +5,29 @@ import type { Caller } from "./caller.ts";
  * action groups; specific actions (`user.invite.send`) sit inside them so operators can write
  * policies about one call without losing the role defaults.
  */
-export type Action =
-  | "user.read"
-  | "user.write"
-  | "user.delete"
-  | "user.self.delete"
-  | "user.invite.send"
-  | "user.invite.return"
-  | "user.email.code.send"
-  | "user.email.code.return"
-  | "user.email.verified.set"
-  | "user.password.set"
-  | "user.token.write"
-  | "user.token.read"
-  | "org.read"
-  | "org.create"
-  | "org.member.read"
-  | "org.member.write"
-  | "org.member.delete"
-  | "iam.member.write"
-  | "iam.member.delete";
+export const ACTIONS = [
+  "user.read",
+  "user.write",
+  "user.delete",
+  "user.self.delete",
+  "user.invite.send",
+  "user.invite.return",
+  "user.email.code.send",
+  "user.email.code.return",
+  "user.email.verified.set",
+  "user.password.set",
+  "user.token.write",
+  "user.token.read",
+  "org.read",
+  "org.create",
+  "org.member.read",
+  "org.member.write",
+  "org.member.delete",
+  "iam.member.read",
+  "iam.member.write",
+  "iam.member.delete",
+] as const;
+export type Action = (typeof ACTIONS)[number];
 
 /** What an action is about: its organization (empty when unknown) and, for user actions, the user. */
 export interface Target {

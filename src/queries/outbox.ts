@@ -162,7 +162,8 @@ export function outboxQueries(q: Queryable) {
         [id],
       );
       const r = rows[0];
-      if (!r || r.status !== "failed") return "not_failed";
+      if (!r) return "not_failed";
+      if (r.status !== "failed") return "not_failed";
       if (r.newer) return "outdated";
       if (r.expires_at.getTime() <= now.getTime()) return "expired";
       await q.query(

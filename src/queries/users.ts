@@ -1,5 +1,6 @@
 import type { Queryable } from "../db/types.ts";
 import type { User, UserState } from "../domain/user.ts";
+import type { SqlWhere } from "./user-filter-sql.ts";
 
 interface UserRow {
   org_id: string;
@@ -98,6 +99,25 @@ export function userQueries(q: Queryable) {
           u.updatedAt,
         ],
       );
+    },
+
+    /** One page of users matching a compiled filter (see user-filter-sql.ts); `limit` 0 = all. */
+    async page(where: SqlWhere, orderBy: string, limit: number, offset: number): Promise<User[]> {
+      const n = where.params.length;
+      const rows = await q.query<UserRow>(
+        `select * from users where ${where.sql} order by ${orderBy} limit $${n + 1} offset $${n + 2}`,
+        [...where.params, limit > 0 ? limit : null, offset],
+      );
+      return rows.map(toUser);
+    },
+
+    /** How many users match a compiled filter. */
+    async count(where: SqlWhere): Promise<number> {
+      const rows = await q.query<{ n: string | number }>(
+        `select count(*) as n from users where ${where.sql}`,
+        where.params,
+      );
+      return Number(rows[0]?.n ?? 0);
     },
 
     /**

@@ -3,7 +3,8 @@ import { type Client, createClient, type Interceptor, type Transport } from "@co
 import { createConnectTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
 import { NewAuthorizationBearerInterceptor } from "@zitadel/client";
 import { createServerTransport } from "@zitadel/client/node";
-import { createUserServiceClient } from "@zitadel/client/v2";
+import { createAdminServiceClient, createManagementServiceClient } from "@zitadel/client/v1";
+import { createOrganizationServiceClient, createUserServiceClient } from "@zitadel/client/v2";
 
 export type Protocol = "grpc" | "grpc-web" | "connect";
 export const PROTOCOLS: readonly Protocol[] = ["grpc", "grpc-web", "connect"];
@@ -28,6 +29,21 @@ export function transport(protocol: Protocol, baseUrl: string, token: string, or
 /** The official v2 user service client over a protocol. */
 export function userClient(protocol: Protocol, baseUrl: string, token: string, orgId?: string) {
   return createUserServiceClient(transport(protocol, baseUrl, token, orgId));
+}
+
+/** The official v2 organization service client over a protocol. */
+export function orgClient(protocol: Protocol, baseUrl: string, token: string, orgId?: string) {
+  return createOrganizationServiceClient(transport(protocol, baseUrl, token, orgId));
+}
+
+/** The official v1 management service client; `orgId` goes out as `x-zitadel-orgid`. */
+export function managementClient(protocol: Protocol, baseUrl: string, token: string, orgId?: string) {
+  return createManagementServiceClient(transport(protocol, baseUrl, token, orgId));
+}
+
+/** The official v1 admin (instance) service client. */
+export function adminClient(protocol: Protocol, baseUrl: string, token: string) {
+  return createAdminServiceClient(transport(protocol, baseUrl, token));
 }
 
 export function clientFor<T extends DescService>(

@@ -100,8 +100,16 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       ...options.config,
     },
   });
-  const app = await createApp({ config, now, sender: options.sender });
-  const started = await app.start();
+  let app: App;
+  let started: Awaited<ReturnType<App["start"]>>;
+  try {
+    app = await createApp({ config, now, sender: options.sender });
+    started = await app.start();
+  } catch (e) {
+    await owned?.drop();
+    if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    throw e;
+  }
   const instance = (
     await app.db.query<{ default_org_id: string; admin_user_id: string }>("select * from instance")
   )[0];

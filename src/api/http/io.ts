@@ -34,12 +34,13 @@ export function sendJson(
   res.end(text);
 }
 
-export function sendHtml(res: Res, status: number, html: string): void {
+const STRICT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'";
+
+export function sendHtml(res: Res, status: number, html: string, csp: string = STRICT_CSP): void {
   (res as ServerResponse).writeHead(status, {
     "content-type": "text/html; charset=utf-8",
     "content-length": Buffer.byteLength(html),
-    "content-security-policy":
-      "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'",
+    "content-security-policy": csp,
     "x-content-type-options": "nosniff",
   });
   res.end(html);

@@ -14,13 +14,25 @@ import { unimplemented } from "../../errors/usher-error.ts";
 import { getUserForCaller } from "../../views/users.ts";
 import { v2User, v2WriteDetails } from "./convert.ts";
 import type { CallContext, ServiceBinding } from "./handler.ts";
+import { emailHandlers } from "./user-service-email.ts";
+import { listHandlers } from "./user-service-list.ts";
+import { passwordHandlers } from "./user-service-password.ts";
+import { stateHandlers } from "./user-service-state.ts";
 
-/** `zitadel.user.v2.UserService`: each handler converts, calls one command or query, converts back. */
+/**
+ * `zitadel.user.v2.UserService`: each handler converts, calls one command or query, converts
+ * back. The email, password, state and list handlers live in `user-service-*.ts`.
+ */
 export function userServiceV2(deps: CommandDeps): ServiceBinding {
   const actor = (call: CallContext) => ({ caller: call.caller, orgId: call.orgId });
   return {
     service: UserService,
     handlers: {
+      ...emailHandlers(deps),
+      ...passwordHandlers(deps),
+      ...stateHandlers(deps),
+      ...listHandlers(deps),
+
       async addHumanUser(req: AddHumanUserRequest, call: CallContext) {
         if (req.phone || req.idpLinks.length > 0 || req.totpSecret || req.metadata.length > 0) {
           throw unimplemented(

@@ -1,0 +1,97 @@
+import { createHash } from "node:crypto";
+import type { Logger } from "pino";
+import type { CommandDeps } from "../../commands/deps.ts";
+import { idempotent } from "../../commands/idempotency.ts";
+import { BodyTooLarge, type Req, type Res, readBody, sendJson, toHeaders } from "../http/io.ts";
+import { requireTenantHeader, tenantCaller } from "./credentials.ts";
+import type { TenantResult, TenantRoute } from "./route.ts";
+import { matchRoute } from "./route.ts";
+import { errorBody, TenantError, toTenantError, validation } from "./tenant-error.ts";
+import { assertValid } from "./validate.ts";
+
+export const BODY_LIMIT = 64 * 1024;
+
+/**
+ * The `/v1` surface: match, read and check the request (size, JSON, headers, credential,
+ * tenant, schema), run the handler — once per Idempotency-Key — and answer in the tenant API's
+ * error body on any failure.
+ */
+export function tenantHandler(deps: CommandDeps, routes: readonly TenantRoute[], log: Logger) {
+  return async function handle(req: Req, res: Res, url: URL): Promise<boolean> {
+    const found = matchRoute(routes, req.method ?? "GET", url.pathname);
+    if (found === undefined) return false;
+    try {
+      if (found === "method_not_allowed")
+        throw new TenantError(405, "method_not_allowed", "This endpoint does not take that method.");
+      const { route, params } = found;
+      const raw = await readBody(req, BODY_LIMIT);
+      const headers = toHeaders(req);
+      const who =
+        route.access === "credential"
+          ? await tenantCaller(deps, headers)
+          : { caller: undefined, tenantId: requireTenantHeader(headers) };
+      const body = route.body ? parseJson(raw) : undefined;
+      if (route.body) assertValid(route.body, body, "body");
+      const query = route.query ? queryObject(url.searchParams, route) : {};
+      const call = { ...who, params, query, body, headers, clientAddress: req.socket?.remoteAddress ?? "" };
+      const key = headers.get("idempotency-key");
+      const result: TenantResult =
+        key && route.idempotent && who.caller
+          ? await idempotent(deps.db, deps.now, {
+              scope: `${who.caller.userId}`,
+              key,
+              fingerprint: `${route.operationId}|${who.tenantId}|${JSON.stringify(params)}|${createHash("sha256").update(raw).digest("base64url")}`,
+              run: () => route.handler(call),
+              encode: (r) => JSON.stringify(r),
+              decode: (s) => JSON.parse(s) as TenantResult,
+            })
+          : await route.handler(call);
+      if (result.body === undefined) {
+        (res as import("node:http").ServerResponse).writeHead(result.status);
+        res.end();
+      } else sendJson(res, result.status, result.body);
+    } catch (e) {
+      const err =
+        e instanceof BodyTooLarge
+          ? new TenantError(413, "payload_too_large", `The body is larger than ${BODY_LIMIT} bytes.`)
+          : isUnprocessable(e)
+            ? new TenantError(
+                422,
+                "idempotency_key_reused",
+                "This Idempotency-Key was used with a different request.",
+              )
+            : toTenantError(e);
+      if (err.status >= 500) log.error({ err: e, path: url.pathname }, "tenant API request failed");
+      const headers: Record<string, string> =
+        err.status === 429 ? { "retry-after": String(err.details.retry_after_seconds ?? 60) } : {};
+      sendJson(res, err.status, errorBody(err), headers);
+    }
+    return true;
+  };
+}
+
+function parseJson(raw: Buffer): unknown {
+  if (raw.length === 0) return {};
+  try {
+    return JSON.parse(raw.toString("utf8"));
+  } catch {
+    throw validation([{ field: "body", message: "is not valid JSON" }]);
+  }
+}
+
+/** Query parameters the route knows, with numbers as numbers; unknown ones are ignored. */
+function queryObject(params: URLSearchParams, route: TenantRoute): Record<string, unknown> {
+  const schema = route.query as { properties?: Record<string, { type?: string }> };
+  const out: Record<string, unknown> = {};
+  for (const [name, prop] of Object.entries(schema.properties ?? {})) {
+    const v = params.get(name);
+    if (v === null) continue;
+    out[name] = prop.type === "integer" && /^-?\d+$/.test(v) ? Number(v) : v;
+  }
+  assertValid(route.query as never, out, "query");
+  return out;
+}
+
+function isUnprocessable(e: unknown): boolean {
+  return (e as { httpStatus?: number }).httpStatus === 422;
+}

@@ -1,0 +1,88 @@
+import { Code } from "@connectrpc/connect";
+import { isUsherError, type UsherError } from "../../errors/usher-error.ts";
+
+/** An error in the tenant API's own terms: HTTP status, stable code, message, details, notices. */
+export class TenantError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+    readonly notices: string[] = [],
+  ) {
+    super(message);
+    this.name = "TenantError";
+  }
+}
+
+export const notFound = (what = "User", details: Record<string, unknown> = {}) =>
+  new TenantError(404, "not_found", `${what} not found.`, details);
+export const validation = (fields: Array<{ field: string; message: string }>) =>
+  new TenantError(400, "validation_error", fields.map((f) => `${f.field}: ${f.message}`).join("; "), {
+    fields,
+  });
+
+/** Ids of ZITADEL errors that mean "the code was wrong, expired or discarded". */
+const CODE_IDS = new Set([
+  "COMMAND-Wgn4q",
+  "COMMAND-eis9R",
+  "CODE-woT0xc",
+  "CODE-QvUQ4P",
+  "COMMAND-2M9fs",
+  "COMMAND-Fia4a",
+]);
+/** Ids of ZITADEL errors that mean "no such user" though ZITADEL answers FAILED_PRECONDITION. */
+const USER_NOT_FOUND_IDS = new Set([
+  "COMMAND-Wgvn4",
+  "COMMAND-F5g2h",
+  "COMMAND-ieJ2e",
+  "COMMAND-G8dh3",
+  "COMMAND-SAF4f",
+]);
+
+/**
+ * Converts whatever a command threw into the tenant API's error. Messages of unexpected errors
+ * never reach the client; the log has them with the request id.
+ */
+export function toTenantError(e: unknown): TenantError {
+  if (e instanceof TenantError) return e;
+  if (!isUsherError(e)) return new TenantError(500, "internal", "Something went wrong on our side.");
+  return fromUsherError(e);
+}
+
+function fromUsherError(e: UsherError): TenantError {
+  const notices = Array.isArray(e.details?.notices) ? (e.details.notices as string[]) : [];
+  switch (e.code) {
+    case Code.Unauthenticated:
+      return new TenantError(401, "unauthenticated", "A valid X-API-Key or bearer token is required.");
+    case Code.PermissionDenied:
+      return new TenantError(403, "forbidden", "The credential may not do this.", {}, notices);
+    case Code.NotFound:
+      if (e.id === "AUTHZ-cdgFk")
+        return new TenantError(403, "forbidden", "The credential may not do this.", {}, notices);
+      return notFound();
+    case Code.AlreadyExists:
+      return new TenantError(409, "conflict", `${e.text()}.`);
+    case Code.ResourceExhausted: {
+      const retry = Number(e.details?.retry_after_seconds ?? 60);
+      return new TenantError(429, "rate_limited", "Too many messages were requested; try again later.", {
+        retry_after_seconds: retry,
+      });
+    }
+    case Code.InvalidArgument:
+      if (e.id && CODE_IDS.has(e.id)) return new TenantError(400, "invalid_code", "The code is invalid.");
+      return validation([{ field: "body", message: e.text() }]);
+    case Code.FailedPrecondition:
+      if (e.id && USER_NOT_FOUND_IDS.has(e.id)) return notFound();
+      if (e.id && CODE_IDS.has(e.id)) return new TenantError(400, "invalid_code", "The code is invalid.");
+      return new TenantError(409, "conflict", `${e.text()}.`);
+    case Code.Unavailable:
+      return new TenantError(503, "unavailable", "The database is unreachable; try again shortly.");
+    default:
+      return new TenantError(500, "internal", "Something went wrong on our side.");
+  }
+}
+
+export function errorBody(e: TenantError) {
+  return { code: e.code, message: e.message, details: e.details, notices: e.notices };
+}

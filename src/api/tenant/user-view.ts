@@ -1,0 +1,40 @@
+import type { TenantUserRow } from "../../queries/tenant-users.ts";
+import type { InviteBody, UserBody } from "./schemas.ts";
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** The invite part of a user: the live code's expiry and the newest invite mail's delivery. */
+export function inviteView(r: TenantUserRow): InviteBody | null {
+  if (r.invite_expires_at === null && r.delivery === null) return null;
+  return {
+    expires_at: r.invite_live ? iso(r.invite_expires_at) : null,
+    last_sent_at: iso(r.last_sent_at),
+    send_count: r.send_count ?? 0,
+    delivery: r.delivery as InviteBody["delivery"],
+    last_error: r.last_error,
+  };
+}
+
+/** A user as the tenant API shows it. */
+export function userView(r: TenantUserRow): UserBody {
+  const status =
+    r.state === 2
+      ? "disabled"
+      : r.state === 4
+        ? "locked"
+        : !r.email_verified && !r.has_password
+          ? "invited"
+          : "active";
+  return {
+    id: r.id,
+    email: r.email,
+    name: r.display_name,
+    locale: r.preferred_language === "und" ? "" : r.preferred_language,
+    email_verified: r.email_verified,
+    active: r.state !== 2,
+    status,
+    invite: inviteView(r),
+    created_at: r.created_at.toISOString(),
+    updated_at: r.updated_at.toISOString(),
+  };
+}

@@ -1,0 +1,58 @@
+import type {
+  AddIAMMemberRequest,
+  ListIAMMembersRequest,
+  RemoveIAMMemberRequest,
+  UpdateIAMMemberRequest,
+} from "@zitadel/proto/zitadel/admin_pb.js";
+import { AdminService } from "@zitadel/proto/zitadel/admin_pb.js";
+import type { CommandDeps } from "../../commands/deps.ts";
+import {
+  addInstanceMember,
+  changeInstanceMember,
+  removeInstanceMember,
+} from "../../commands/instance-members.ts";
+import { instanceQueries } from "../../queries/instance.ts";
+import { INSTANCE_SCOPE } from "../../queries/members.ts";
+import { memberListQueries } from "../../queries/members-list.ts";
+import { pageOf } from "../../queries/search.ts";
+import { v1AddDetails, v1ChangeDetails, v1ListDetails, v1Member } from "./convert-v1.ts";
+import type { CallContext, ServiceBinding } from "./handler.ts";
+import { memberFilterOf } from "./management-org.ts";
+
+const actor = (call: CallContext) => ({ caller: call.caller, orgId: call.orgId });
+
+/** `zitadel.admin.v1.AdminService`, REST under `/admin/v1`: the instance's members (IAM roles). */
+export function adminServiceV1(deps: CommandDeps): ServiceBinding {
+  return {
+    service: AdminService,
+    restPrefix: "/admin/v1",
+    handlers: {
+      async addIAMMember(req: AddIAMMemberRequest, call: CallContext) {
+        return { details: v1AddDetails(await addInstanceMember(deps, actor(call), req.userId, req.roles)) };
+      },
+
+      async updateIAMMember(req: UpdateIAMMemberRequest, call: CallContext) {
+        return {
+          details: v1ChangeDetails(await changeInstanceMember(deps, actor(call), req.userId, req.roles)),
+        };
+      },
+
+      async removeIAMMember(req: RemoveIAMMemberRequest, call: CallContext) {
+        return { details: v1ChangeDetails(await removeInstanceMember(deps, actor(call), req.userId)) };
+      },
+
+      async listIAMMembers(req: ListIAMMembersRequest) {
+        const instanceId = (await instanceQueries(deps.db).get())?.instanceId ?? "";
+        const list = await memberListQueries(deps.db).search(
+          INSTANCE_SCOPE,
+          req.queries.map(memberFilterOf),
+          pageOf(req.query),
+        );
+        return {
+          details: v1ListDetails(list.total, deps.now()),
+          result: list.members.map((m) => v1Member(m, instanceId)),
+        };
+      },
+    },
+  };
+}

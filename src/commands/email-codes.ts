@@ -1,0 +1,115 @@
+import type { Queryable } from "../db/types.ts";
+import { normalizeEmail } from "../domain/email.ts";
+import { checkUrlTemplate } from "../domain/url-template.ts";
+import { type User, UserState } from "../domain/user.ts";
+import { failedPrecondition, invalidArgument, notFound } from "../errors/usher-error.ts";
+import { codeQueries } from "../queries/codes.ts";
+import { userUpdates } from "../queries/user-updates.ts";
+import { checkCode } from "./code-mail.ts";
+import type { Actor, CommandDeps, WriteDetails } from "./deps.ts";
+import {
+  addEmailCode,
+  changeEmail,
+  type EmailDelivery,
+  emailAction,
+  markEmailVerified,
+} from "./email-change.ts";
+import { lockHuman } from "./load-user.ts";
+import { writeUserEvents } from "./user-events.ts";
+
+/** A write that may hand a code back (`return_code`). */
+export interface CodeResult {
+  details: WriteDetails;
+  code?: string;
+}
+
+/**
+ * The user an email call acts on (spec §6.4–6.6): unknown, deleted or machine → NOT_FOUND
+ * `COMMAND-ieJ2e`; INITIAL → FAILED_PRECONDITION `COMMAND-uz0Uu`. Any other state is fine.
+ */
+async function emailUser(tx: Queryable, userId: string): Promise<User> {
+  const user = await lockHuman(tx, userId);
+  if (!user) throw notFound("COMMAND-ieJ2e", "Errors.User.Email.NotFound");
+  if (user.state === UserState.Initial)
+    throw failedPrecondition("COMMAND-uz0Uu", "Errors.User.NotInitialised");
+  return user;
+}
+
+/**
+ * SetEmail (§6.4). Order: URL template → user → permission → address format → unchanged
+ * address (`COMMAND-Uch5e`) → `email.changed` + `email.verified` or `email.code.added`.
+ */
+export async function setEmail(
+  deps: CommandDeps,
+  actor: Actor,
+  userId: string,
+  email: string,
+  delivery: EmailDelivery,
+): Promise<CodeResult> {
+  if (delivery.kind === "send" && delivery.urlTemplate) checkUrlTemplate(delivery.urlTemplate);
+  return deps.db.transaction(async (tx) => {
+    const user = await emailUser(tx, userId);
+    const target = { orgId: user.orgId, userId: user.id, email: email.trim() };
+    deps.authz.require(actor.caller, emailAction(delivery), target, "AUTH-AWfge");
+    const address = normalizeEmail(email);
+    if (address === user.email) throw failedPrecondition("COMMAND-Uch5e", "Errors.User.Email.NotChanged");
+    const change = await changeEmail(tx, deps, user, address, delivery);
+    await userUpdates(tx).apply(user.orgId, user.id, change.patch);
+    const details = await writeUserEvents(tx, user, actor.caller.userId, deps.now(), change.events);
+    return change.code === undefined ? { details } : { details, code: change.code };
+  });
+}
+
+/**
+ * SendEmailCode and ResendEmailCode (§6.5): a new code for the current address, replacing
+ * the previous one. Send always issues one, even for a verified address; resend only when a
+ * code exists (`EMAIL-5w5ilin4yt`), i.e. not after a verification or an address change.
+ */
+export async function sendEmailCode(
+  deps: CommandDeps,
+  actor: Actor,
+  userId: string,
+  delivery: Exclude<EmailDelivery, { kind: "verified" }>,
+  resend: boolean,
+): Promise<CodeResult> {
+  if (delivery.kind === "send" && delivery.urlTemplate) checkUrlTemplate(delivery.urlTemplate);
+  return deps.db.transaction(async (tx) => {
+    const user = await emailUser(tx, userId);
+    const target = { orgId: user.orgId, userId: user.id, email: user.email };
+    deps.authz.require(actor.caller, emailAction(delivery), target, "AUTH-AWfge");
+    if (resend && !(await codeQueries(tx).get(user.orgId, user.id, "email"))?.codeHash) {
+      throw failedPrecondition("EMAIL-5w5ilin4yt", "Errors.User.Code.Empty");
+    }
+    const added = await addEmailCode(tx, deps, user, delivery);
+    const details = await writeUserEvents(tx, user, actor.caller.userId, deps.now(), [added.event]);
+    return added.code === undefined ? { details } : { details, code: added.code };
+  });
+}
+
+/**
+ * VerifyEmail (§6.6): no permission check, the code is the proof. A wrong, expired or missing
+ * code writes `email.verification.failed` (committed, and counted against the attempt limit)
+ * before INVALID_ARGUMENT `COMMAND-eis9R` is returned.
+ */
+export async function verifyEmail(
+  deps: CommandDeps,
+  actor: Actor,
+  userId: string,
+  code: string,
+): Promise<WriteDetails> {
+  const outcome = await deps.db.transaction(async (tx) => {
+    const user = await emailUser(tx, userId);
+    if (!code) throw invalidArgument("COMMAND-Fia4a", "Errors.User.Code.Empty");
+    const at = deps.now();
+    if ((await checkCode(tx, deps, user, "email", code)) !== "ok") {
+      await writeUserEvents(tx, user, actor.caller.userId, at, [
+        { type: "user.human.email.verification.failed" },
+      ]);
+      return undefined;
+    }
+    const verified = await markEmailVerified(tx, user);
+    return writeUserEvents(tx, user, actor.caller.userId, at, [verified], { emailVerified: true });
+  });
+  if (!outcome) throw invalidArgument("COMMAND-eis9R", "Errors.User.Code.Invalid");
+  return outcome;
+}

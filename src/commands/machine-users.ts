@@ -1,0 +1,94 @@
+import { uuidv7 } from "../domain/ids.ts";
+import { type User, UserState } from "../domain/user.ts";
+import { alreadyExists, failedPrecondition, invalidArgument } from "../errors/usher-error.ts";
+import { appendEvents } from "../queries/events.ts";
+import { machineUserQueries } from "../queries/machine-users.ts";
+import { orgQueries } from "../queries/orgs.ts";
+import { userQueries } from "../queries/users.ts";
+import type { Actor, CommandDeps, WriteDetails } from "./deps.ts";
+
+/** What v1 AddMachineUser asks for, in the context organization. */
+export interface AddMachineInput {
+  orgId: string;
+  userId?: string | undefined;
+  username: string;
+  name: string;
+  description: string;
+  /** `zitadel.user.v1.AccessTokenType`: 0 bearer, 1 JWT; recorded, Usher issues opaque tokens. */
+  accessTokenType: number;
+}
+
+/**
+ * v1 AddMachineUser: a service account in the context organization, ACTIVE at once. Order as
+ * ZITADEL's: name (`COMMAND-bs9Ds`) → username (`COMMAND-bm9Ds`) → `user.write` → the
+ * organization exists → the id is free (`COMMAND-k2una`) → the username is free (`V3-DKcYh`).
+ */
+export async function addMachineUser(
+  deps: CommandDeps,
+  actor: Actor,
+  input: AddMachineInput,
+): Promise<{ userId: string; details: WriteDetails }> {
+  const name = input.name.trim();
+  const username = input.username.trim();
+  if (!name) throw invalidArgument("COMMAND-bs9Ds", "Errors.User.Invalid");
+  if (!username) throw invalidArgument("COMMAND-bm9Ds", "Errors.User.Invalid");
+  deps.authz.require(actor.caller, "user.write", { orgId: input.orgId }, "AUTH-5mWD2");
+  const userId = input.userId?.trim() || uuidv7();
+  return deps.db.transaction(async (tx) => {
+    if (!(await orgQueries(tx).exists(input.orgId)))
+      throw failedPrecondition("COMMAND-QXPGs", "Errors.Org.NotFound");
+    const users = userQueries(tx);
+    if (await users.byId(userId)) throw failedPrecondition("COMMAND-k2una", "Errors.User.AlreadyExisting");
+    if (await users.usernameTaken(username)) throw alreadyExists("V3-DKcYh", "Errors.User.AlreadyExists");
+    const at = deps.now();
+    const user: User = {
+      orgId: input.orgId,
+      id: userId,
+      type: "machine",
+      state: UserState.Active,
+      username,
+      givenName: "",
+      familyName: "",
+      nickName: "",
+      displayName: name,
+      preferredLanguage: "",
+      gender: 0,
+      email: "",
+      emailVerified: false,
+      phone: "",
+      phoneVerified: false,
+      passwordHash: null,
+      passwordChangeRequired: false,
+      passwordChangedAt: null,
+      sequence: 1,
+      createdAt: at,
+      updatedAt: at,
+    };
+    await users.insert(user);
+    await machineUserQueries(tx).setProfile(user.orgId, userId, name, input.description);
+    await appendEvents(
+      tx,
+      {
+        orgId: user.orgId,
+        aggregateType: "user",
+        aggregateId: userId,
+        lastSequence: 1,
+        actor: actor.caller.userId,
+        at,
+      },
+      [
+        {
+          type: "user.machine.added",
+          payload: {
+            userName: username,
+            name,
+            description: input.description,
+            userLoginMustBeDomain: false,
+            accessTokenType: input.accessTokenType,
+          },
+        },
+      ],
+    );
+    return { userId, details: { sequence: 1, changeDate: at, resourceOwner: user.orgId } };
+  });
+}

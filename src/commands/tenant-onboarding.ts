@@ -1,0 +1,131 @@
+import type { Caller } from "../authz/caller.ts";
+import { codeQueries } from "../queries/codes.ts";
+import type { NewEvent } from "../queries/events.ts";
+import { userUpdates } from "../queries/user-updates.ts";
+import { checkCode } from "./code-mail.ts";
+import type { CommandDeps } from "./deps.ts";
+import { joinTransaction } from "./in-transaction.ts";
+import { createInviteCode } from "./invite-codes.ts";
+import { lockHuman } from "./load-user.ts";
+import { type PreparedPassword, storePassword } from "./password-change.ts";
+import { writeUserEvents } from "./user-events.ts";
+import { addHumanUser } from "./users.ts";
+
+/** Why a tenant API call on an existing user cannot go on. */
+export type Refusal = "not_found" | "already_verified";
+
+/**
+ * `POST /v1/users`: creates the user and, unless told not to, its invite — in one transaction,
+ * so a refused invite (e.g. throttled) leaves no half-made user behind.
+ */
+export async function createAndInvite(
+  deps: CommandDeps,
+  caller: Caller,
+  orgId: string,
+  input: {
+    email: string;
+    name: string;
+    locale?: string | undefined;
+    sendInvite: boolean;
+    urlTemplate?: string | undefined;
+  },
+): Promise<string> {
+  const [given, ...rest] = input.name.trim().split(/\s+/);
+  const givenName = given || input.email;
+  const familyName = rest.join(" ") || givenName;
+  return deps.db.transaction(async (tx) => {
+    const joined = joinTransaction(deps, tx);
+    const actor = { caller, orgId };
+    const { userId } = await addHumanUser(joined, actor, {
+      orgId,
+      givenName,
+      familyName,
+      displayName: input.name,
+      preferredLanguage: input.locale,
+      email: input.email,
+      verification: { kind: "verified", verified: false },
+    });
+    if (input.sendInvite)
+      await createInviteCode(joined, actor, userId, { kind: "send", urlTemplate: input.urlTemplate });
+    return userId;
+  });
+}
+
+/**
+ * `POST /v1/users/{id}/resend-invite`: a new invite code (the old one stops working), mailed;
+ * `email` first corrects the address (`user.human.email.changed`, unverified). Refused for
+ * users of another tenant (not found) and for verified addresses.
+ */
+export async function resendInvite(
+  deps: CommandDeps,
+  caller: Caller,
+  orgId: string,
+  userId: string,
+  email: string | undefined,
+): Promise<Refusal | undefined> {
+  return deps.db.transaction(async (tx) => {
+    const user = await lockHuman(tx, userId);
+    if (!user || user.orgId !== orgId) return "not_found";
+    if (user.emailVerified && (email === undefined || email === user.email)) return "already_verified";
+    const joined = joinTransaction(deps, tx);
+    if (email !== undefined && email !== user.email) {
+      deps.authz.require(caller, "user.write", { orgId, userId, email: user.email }, "AUTH-AWfge");
+      await userUpdates(tx).apply(orgId, userId, { email, emailVerified: false });
+      await codeQueries(tx).consume(orgId, userId, "email");
+      await writeUserEvents(tx, user, caller.userId, deps.now(), [
+        { type: "user.human.email.changed", payload: { email } },
+      ]);
+    }
+    await createInviteCode(joined, { caller, orgId }, userId, { kind: "send" });
+    return undefined;
+  });
+}
+
+/**
+ * The end-user endpoints: checks an invite code (or, failing that, an email verification
+ * code) of a user of the tenant, marks the email verified and, with a password, sets the
+ * first password — all or nothing. Unknown users and wrong codes look the same.
+ */
+export async function acceptCode(
+  deps: CommandDeps,
+  orgId: string,
+  userId: string,
+  code: string,
+  password: PreparedPassword | undefined,
+): Promise<boolean> {
+  const outcome = await deps.db.transaction(async (tx) => {
+    const user = await lockHuman(tx, userId);
+    if (!user || user.orgId !== orgId) return false;
+    const codes = codeQueries(tx);
+    const at = deps.now();
+    let matched: "invite" | "email" | undefined;
+    const failures: NewEvent[] = [];
+    for (const kind of ["invite", "email"] as const) {
+      if (!(await codes.get(orgId, userId, kind))?.codeHash) continue;
+      if ((await checkCode(tx, deps, user, kind, code)) === "ok") {
+        matched = kind;
+        break;
+      }
+      failures.push({
+        type: kind === "invite" ? "user.human.invite.check.failed" : "user.human.email.verification.failed",
+      });
+    }
+    if (!matched) {
+      // Failed checks count against the codes' attempt limits, so they are committed.
+      if (failures.length > 0) await writeUserEvents(tx, user, "end-user", at, failures);
+      return false;
+    }
+    if (password?.policyError) throw password.policyError;
+    await codes.consume(orgId, userId, "invite");
+    await codes.consume(orgId, userId, "email");
+    await userUpdates(tx).apply(orgId, userId, { emailVerified: true });
+    const events: NewEvent[] = [
+      { type: matched === "invite" ? "user.human.invite.check.succeeded" : "user.human.email.verified" },
+      ...(matched === "invite" ? [{ type: "user.human.email.verified" }] : []),
+    ];
+    if (password) events.push(await storePassword(tx, user, password, at));
+    await writeUserEvents(tx, user, "end-user", at, events);
+    return true;
+  });
+  return outcome;
+}

@@ -1,0 +1,102 @@
+import { checkUrlTemplate } from "../domain/url-template.ts";
+import { UserState } from "../domain/user.ts";
+import { failedPrecondition, notFound } from "../errors/usher-error.ts";
+import { issueCode } from "./code-mail.ts";
+import type { Actor, CommandDeps } from "./deps.ts";
+import type { CodeResult } from "./email-codes.ts";
+import { lockHuman } from "./load-user.ts";
+import {
+  type CodeFailure,
+  checkProof,
+  codeFailureError,
+  type NewPassword,
+  type PasswordProof,
+  preparePassword,
+  storePassword,
+} from "./password-change.ts";
+import { writeUserEvents } from "./user-events.ts";
+
+export type ResetDelivery = { kind: "send"; urlTemplate?: string | undefined } | { kind: "return" };
+
+/**
+ * PasswordReset (spec §6.10). Order: URL template → user (NOT_FOUND `COMMAND-SAF4f`) → INITIAL
+ * (`COMMAND-Sfe4g`) → permission → `password.code.added`, mailed as PasswordReset or returned.
+ * Mailing the code is allowed to the user itself (`user.email.code.send`); returning it hands
+ * out the power to set the password, so it needs `user.password.set`.
+ */
+export async function passwordReset(
+  deps: CommandDeps,
+  actor: Actor,
+  userId: string,
+  delivery: ResetDelivery,
+): Promise<CodeResult> {
+  if (delivery.kind === "send" && delivery.urlTemplate) checkUrlTemplate(delivery.urlTemplate);
+  return deps.db.transaction(async (tx) => {
+    const user = await lockHuman(tx, userId);
+    if (!user) throw notFound("COMMAND-SAF4f", "Errors.User.NotFound");
+    if (user.state === UserState.Initial)
+      throw failedPrecondition("COMMAND-Sfe4g", "Errors.User.NotInitialised");
+    const action = delivery.kind === "return" ? "user.password.set" : "user.email.code.send";
+    deps.authz.require(
+      actor.caller,
+      action,
+      { orgId: user.orgId, userId: user.id, email: user.email },
+      "AUTH-AWfge",
+    );
+    const urlTemplate = delivery.kind === "send" ? (delivery.urlTemplate ?? "") : "";
+    const codeReturned = delivery.kind === "return";
+    // Usher has no separate password-code lifetime yet; ZITADEL's default equals the email code's (1 h).
+    const ttl = deps.config.emailCodeTtl;
+    const issued = await issueCode(tx, deps, user, "password", "PasswordReset", ttl, 6, {
+      urlTemplate,
+      applicationName: "",
+      authRequestId: "",
+      codeReturned,
+    });
+    const details = await writeUserEvents(tx, user, actor.caller.userId, deps.now(), [
+      {
+        type: "user.human.password.code.added",
+        payload: {
+          expiry: ttl * 1_000_000,
+          notificationType: 0,
+          url_template: urlTemplate,
+          code_returned: codeReturned,
+        },
+      },
+    ]);
+    return codeReturned ? { details, code: issued.code } : { details };
+  });
+}
+
+/**
+ * SetPassword (spec §6.11). Order: user (FAILED_PRECONDITION `COMMAND-G8dh3`) → INITIAL
+ * (`COMMAND-M9dse`) → the proof: a reset code (`COMMAND-2M9fs` none, `CODE-QvUQ4P` expired,
+ * `CODE-woT0xc` wrong), the current password, or else `user.password.set` → complexity
+ * (`DOMAIN-…`) → `password.changed {changeRequired}`. A failed code check is committed first.
+ */
+export async function setPassword(
+  deps: CommandDeps,
+  actor: Actor,
+  userId: string,
+  password: NewPassword,
+  proof: PasswordProof,
+) {
+  const prepared = await preparePassword(password);
+  const outcome = await deps.db.transaction(async (tx) => {
+    const user = await lockHuman(tx, userId);
+    if (!user) throw failedPrecondition("COMMAND-G8dh3", "Errors.User.Password.NotFound");
+    if (user.state === UserState.Initial)
+      throw failedPrecondition("COMMAND-M9dse", "Errors.User.NotInitialised");
+    if (proof.kind === "none") {
+      const target = { orgId: user.orgId, userId: user.id, email: user.email };
+      deps.authz.require(actor.caller, "user.password.set", target, "AUTH-AWfge");
+    }
+    const failure = await checkProof(tx, deps, user, proof);
+    if (failure) return { failure } as { failure: CodeFailure };
+    const at = deps.now();
+    const event = await storePassword(tx, user, prepared, at);
+    return { details: await writeUserEvents(tx, user, actor.caller.userId, at, [event]) };
+  });
+  if ("failure" in outcome) throw codeFailureError(outcome.failure);
+  return outcome.details;
+}
