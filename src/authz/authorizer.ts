@@ -16,6 +16,8 @@ export const ACTIONS = [
   "user.email.code.return",
   "user.email.verified.set",
   "user.password.set",
+  "user.password.reset.send",
+  "user.password.reset.return",
   "user.token.write",
   "user.token.read",
   "org.read",

@@ -21,8 +21,8 @@ export type ResetDelivery = { kind: "send"; urlTemplate?: string | undefined } |
 /**
  * PasswordReset (spec §6.10). Order: URL template → user (NOT_FOUND `COMMAND-SAF4f`) → INITIAL
  * (`COMMAND-Sfe4g`) → permission → `password.code.added`, mailed as PasswordReset or returned.
- * Mailing the code is allowed to the user itself (`user.email.code.send`); returning it hands
- * out the power to set the password, so it needs `user.password.set`.
+ * Mailing the code is allowed to the user itself (`user.password.reset.send`); returning it
+ * hands out the power to set the password, so it needs `user.password.reset.return`.
  */
 export async function passwordReset(
   deps: CommandDeps,
@@ -36,7 +36,7 @@ export async function passwordReset(
     if (!user) throw notFound("COMMAND-SAF4f", "Errors.User.NotFound");
     if (user.state === UserState.Initial)
       throw failedPrecondition("COMMAND-Sfe4g", "Errors.User.NotInitialised");
-    const action = delivery.kind === "return" ? "user.password.set" : "user.email.code.send";
+    const action = delivery.kind === "return" ? "user.password.reset.return" : "user.password.reset.send";
     deps.authz.require(
       actor.caller,
       action,
@@ -46,7 +46,7 @@ export async function passwordReset(
     const urlTemplate = delivery.kind === "send" ? (delivery.urlTemplate ?? "") : "";
     const codeReturned = delivery.kind === "return";
     // Usher has no separate password-code lifetime yet; ZITADEL's default equals the email code's (1 h).
-    const ttl = deps.config.emailCodeTtl;
+    const ttl = deps.config.passwordCodeTtl;
     const issued = await issueCode(tx, deps, user, "password", "PasswordReset", ttl, 6, {
       urlTemplate,
       applicationName: "",

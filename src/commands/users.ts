@@ -98,7 +98,12 @@ export async function addHumanUser(
       updatedAt: at,
     };
     const sendsCode = !user.emailVerified && v.kind !== "verified";
-    user.sequence = 1 + (user.emailVerified || sendsCode ? 1 : 0);
+    // A deleted user's id may be taken again (as in ZITADEL); its events stay, so continue its stream.
+    const earlier = await tx.query<{ last: number }>(
+      "select coalesce(max(sequence), 0)::int as last from events where org_id = $1 and aggregate_id = $2",
+      [input.orgId, userId],
+    );
+    user.sequence = (earlier[0]?.last ?? 0) + 1 + (user.emailVerified || sendsCode ? 1 : 0);
     await users.insert(user);
     const events: NewEvent[] = [{ type: "user.human.added", payload: addedPayload(user) }];
     let emailCode: string | undefined;

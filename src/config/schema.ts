@@ -35,6 +35,7 @@ export interface RawConfig {
   inviteCodeLength: number;
   inviteCodeTtl: number;
   emailCodeTtl: number;
+  passwordCodeTtl: number;
   codeMaxAttempts: number;
   throttleEnabled: boolean;
   throttleUserBurst: number;
@@ -208,6 +209,13 @@ export const KEYS: readonly KeySpec[] = [
     kind: "duration",
     default: "1h",
     doc: "How long an email verification code is valid.",
+  },
+  {
+    key: "passwordCodeTtl",
+    env: ["USHER_PASSWORD_CODE_TTL"],
+    kind: "duration",
+    default: "1h",
+    doc: "How long a password reset code is valid.",
   },
   {
     key: "codeMaxAttempts",
