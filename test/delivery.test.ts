@@ -75,6 +75,17 @@ describe("with an SMTP server", () => {
       const [m] = await outboxOf(t, userId);
       assert.equal(m?.attempts, 1, "no retry for a permanent error");
       assert.match(m?.last_error ?? "", /550.*mailbox unavailable/);
+      // The API shows it: the tenant API's messages of the user, and the user's invite.
+      const headers = { "x-tenant-id": t.defaultOrgId };
+      const messages = await rest(t.baseUrl, "GET", `/v1/users/${userId}/messages`, {
+        token: t.adminToken,
+        headers,
+      });
+      const shown = (messages.body.data as Array<{ status: string; last_error: string }>)[0];
+      assert.equal(shown?.status, "failed");
+      assert.match(shown?.last_error ?? "", /550/);
+      const user = await rest(t.baseUrl, "GET", `/v1/users/${userId}`, { token: t.adminToken, headers });
+      assert.equal((user.body.invite as { delivery: string }).delivery, "failed");
     } finally {
       smtp.rejectWith(undefined);
     }

@@ -279,3 +279,28 @@ describe("the OpenAPI document", () => {
     assert.equal((await fetch(`${t.baseUrl}/v1/docs/assets/swagger-ui-bundle.js`)).status, 200);
   });
 });
+
+describe("message texts", () => {
+  test("a tenant sets its own subject, previews it, and resets it", async () => {
+    const set = await v1("PUT", "/v1/message-texts/InviteUser/en", {
+      subject: "Join {{.ApplicationName}}, {{.DisplayName}}",
+    });
+    assert.equal(set.status, 200, JSON.stringify(set.body));
+    const preview = await v1("POST", "/v1/message-texts/InviteUser/en/preview", {
+      display_name: "Grace",
+      application_name: "Acme",
+    });
+    assert.equal(preview.status, 200);
+    assert.equal(preview.body.subject, "Join Acme, Grace");
+    assert.match(String(preview.body.html), /K7Q2ZD/);
+    assertError(
+      await v1("PUT", "/v1/message-texts/InviteUser/en", { subject: "Hi {{.Password}}" }),
+      400,
+      "validation_error",
+    );
+    assertError(await v1("PUT", "/v1/message-texts/Nope/xx", { subject: "x" }), 400, "validation_error");
+    assert.equal((await v1("DELETE", "/v1/message-texts/InviteUser/en")).status, 204);
+    const reset = await v1("POST", "/v1/message-texts/InviteUser/en/preview", {});
+    assert.equal(reset.body.subject, "Invitation to Usher");
+  });
+});

@@ -109,3 +109,29 @@ test("the webhook provider posts signed JSON; 4xx fails at once, 5xx is retried;
     server.close();
   }
 });
+
+test("usher mail test sends one message through the configured SMTP server and prints its reply", async () => {
+  const { startSmtpCatcher } = await import("./helpers/smtp-catcher.ts");
+  const smtp = await startSmtpCatcher();
+  const dir = (await import("node:fs")).mkdtempSync(
+    (await import("node:path")).join((await import("node:os")).tmpdir(), "usher-mailtest-"),
+  );
+  try {
+    const env = {
+      ...process.env,
+      USHER_DATA_DIR: dir,
+      USHER_SMTP_URL: smtp.url,
+      USHER_MASTER_KEY: TEST_MASTER_KEY,
+    };
+    delete (env as Record<string, string | undefined>).DATABASE_URL;
+    const out = await run(process.execPath, ["bin/usher.js", "mail", "test", "--to", "ops@example.com"], {
+      env,
+    });
+    assert.match(out.stdout, /sent through smtp: 250/);
+    const mail = await smtp.waitFor((m) => m.to.includes("ops@example.com"));
+    assert.equal(mail.subject, "Usher test message");
+  } finally {
+    await smtp.close();
+    (await import("node:fs")).rmSync(dir, { recursive: true, force: true });
+  }
+});

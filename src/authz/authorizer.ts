@@ -21,6 +21,7 @@ export const ACTIONS = [
   "user.token.write",
   "user.token.read",
   "org.read",
+  "org.write",
   "org.create",
   "org.member.read",
   "org.member.write",

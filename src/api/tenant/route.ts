@@ -22,7 +22,7 @@ export interface TenantResult {
 
 /** One endpoint: its documentation, schemas and handler; the router and OpenAPI both read it. */
 export interface TenantRoute {
-  method: "GET" | "POST" | "PATCH" | "DELETE";
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   path: string;
   operationId: string;
   summary: string;

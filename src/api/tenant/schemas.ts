@@ -195,6 +195,31 @@ export const SetInitialPassword = Type.Object(
   },
   { ...Strict, $id: "SetInitialPassword" },
 );
+const TextField = Type.String({ minLength: 1, maxLength: 2000 });
+export const MessageTexts = Type.Object(
+  {
+    subject: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    greeting: Type.Optional(TextField),
+    body: Type.Optional(TextField),
+    button_text: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  },
+  {
+    ...Strict,
+    $id: "MessageTexts",
+    description: "Texts may use {{.ApplicationName}}, {{.DisplayName}}, {{.GivenName}}, {{.Username}}",
+  },
+);
+export const PreviewRequest = Type.Object(
+  {
+    display_name: Type.Optional(Type.String({ maxLength: 200 })),
+    application_name: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { ...Strict, $id: "PreviewRequest" },
+);
+export const Preview = Type.Object(
+  { subject: Type.String(), text: Type.String(), html: Type.String(), language: Type.String() },
+  { $id: "Preview" },
+);
 export const MessageResult = Type.Object({ message: Type.String() }, { $id: "MessageResult" });
 export const Health = Type.Object({ status: Type.Literal("ok") }, { $id: "Health" });
 
@@ -219,6 +244,9 @@ export const COMPONENTS: readonly TSchema[] = [
   VerifyEmail,
   SetInitialPassword,
   MessageResult,
+  MessageTexts,
+  PreviewRequest,
+  Preview,
   Health,
 ];
 
