@@ -23,27 +23,27 @@ export async function throttleSend(
   const c = deps.config;
   if (!c.throttleEnabled) return;
   const now = deps.now();
-  const buckets: Array<[string, BucketRule]> = [
-    [
-      `u:${user.orgId}:${user.id}:${kind}`,
-      { burst: c.throttleUserBurst, perSecond: 1000 / c.throttleUserInterval },
-    ],
-    [
-      `r:${user.email.toLowerCase()}`,
-      { burst: c.throttleRecipientPerHour, perSecond: c.throttleRecipientPerHour / 3600 },
-    ],
+  const perUser: [string, BucketRule] = [
+    `u:${user.orgId}:${user.id}:${kind}`,
+    { burst: c.throttleUserBurst, perSecond: 1000 / c.throttleUserInterval },
+  ];
+  const perRecipient: [string, BucketRule] = [
+    `r:${user.email.toLowerCase()}`,
+    { burst: c.throttleRecipientPerHour, perSecond: c.throttleRecipientPerHour / 3600 },
   ];
   const q = throttleQueries(tx);
-  for (const [key, rule] of buckets) {
-    if (await q.take(key, rule, now)) continue;
-    const state = await q.state(key);
-    const tokens = state ? refilled(rule, state.tokens, now.getTime() - state.updatedAt.getTime()) : 0;
-    const retryAfter = secondsUntilToken(rule, tokens);
-    throw new UsherError({
-      code: Code.ResourceExhausted,
-      id: "USHER-THR29",
-      key: "Errors.Limits.Throttled",
-      details: { retry_after_seconds: retryAfter, limit: key.startsWith("u:") ? "user" : "recipient" },
-    });
-  }
+  const [key] = await q.takeBoth(perUser, perRecipient, now);
+  if (key === undefined) return;
+  const rule = key === perUser[0] ? perUser[1] : perRecipient[1];
+  const state = await q.state(key);
+  const tokens = state ? refilled(rule, state.tokens, now.getTime() - state.updatedAt.getTime()) : 0;
+  throw new UsherError({
+    code: Code.ResourceExhausted,
+    id: "USHER-THR29",
+    key: "Errors.Limits.Throttled",
+    details: {
+      retry_after_seconds: secondsUntilToken(rule, tokens),
+      limit: key === perUser[0] ? "user" : "recipient",
+    },
+  });
 }

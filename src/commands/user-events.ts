@@ -1,7 +1,6 @@
 import type { Queryable } from "../db/types.ts";
 import type { User } from "../domain/user.ts";
-import { appendEvents, type NewEvent } from "../queries/events.ts";
-import { userQueries } from "../queries/users.ts";
+import { appendUserEvents, type NewEvent } from "../queries/events.ts";
 import type { WriteDetails } from "./deps.ts";
 
 /**
@@ -16,11 +15,9 @@ export async function writeUserEvents(
   events: readonly NewEvent[],
   changes: { emailVerified?: boolean } = {},
 ): Promise<WriteDetails> {
-  const sequence = await userQueries(tx).advance(user, events.length, at, changes);
-  await appendEvents(
-    tx,
-    { orgId: user.orgId, aggregateType: "user", aggregateId: user.id, lastSequence: sequence, actor, at },
-    events,
-  );
+  if (events.length === 0) return { sequence: user.sequence, changeDate: at, resourceOwner: user.orgId };
+  const e = { orgId: user.orgId, userId: user.id, actor, at, emailVerified: changes.emailVerified };
+  const sequence = await appendUserEvents(tx, e, events);
+  if (sequence === undefined) throw new Error(`user ${user.id} vanished during a command`);
   return { sequence, changeDate: at, resourceOwner: user.orgId };
 }

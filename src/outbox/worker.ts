@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import type { Db } from "../db/types.ts";
 import { open } from "../domain/secrets.ts";
 import type { Metrics } from "../ops/metrics.ts";
-import { appendEvents } from "../queries/events.ts";
+import { appendUserEvents } from "../queries/events.ts";
 import { messageTextQueries } from "../queries/message-texts.ts";
 import { OUTBOX_CHANNEL, outboxQueries } from "../queries/outbox.ts";
 import { backoffMs } from "./backoff.ts";
@@ -196,24 +196,9 @@ export class OutboxWorker {
           where org_id = $1 and user_id = $2 and kind = $3`,
         [m.orgId, m.userId, m.codeKind, at],
       );
-      const rows = await tx.query<{ sequence: number }>(
-        "update users set sequence = sequence + 1 where org_id = $1 and id = $2 returning sequence",
-        [m.orgId, m.userId],
-      );
-      const row = rows[0];
-      if (!row) return;
-      await appendEvents(
-        tx,
-        {
-          orgId: m.orgId,
-          aggregateType: "user",
-          aggregateId: m.userId,
-          lastSequence: row.sequence,
-          actor: "usher-notifier",
-          at,
-        },
-        [{ type, payload: { outboxId: m.id } }],
-      );
+      await appendUserEvents(tx, { orgId: m.orgId, userId: m.userId, actor: "usher-notifier", at }, [
+        { type, payload: { outboxId: m.id } },
+      ]);
     });
   }
 }

@@ -42,6 +42,37 @@ export async function appendEvents(
   );
 }
 
+/**
+ * Advances a user's sequence by the number of events and appends them, in one statement; the
+ * row lock of the user (taken by the command) keeps sequences gapless. Returns the last one.
+ */
+export async function appendUserEvents(
+  q: Queryable,
+  e: { orgId: string; userId: string; actor: string; at: Date; emailVerified?: boolean | undefined },
+  events: readonly NewEvent[],
+): Promise<number | undefined> {
+  const rows = await q.query<{ sequence: number }>(
+    `with s as (
+       update users set sequence = sequence + $3, updated_at = $4, email_verified = coalesce($5, email_verified)
+        where org_id = $1 and id = $2 returning sequence)
+     insert into events (org_id, aggregate_type, aggregate_id, sequence, type, payload, actor, created_at)
+     select $1, 'user', $2, s.sequence - $3 + e.ord::int, e.type, e.payload::jsonb, $6, $4
+       from s, unnest($7::text[], $8::text[]) with ordinality as e(type, payload, ord)
+     returning sequence`,
+    [
+      e.orgId,
+      e.userId,
+      events.length,
+      e.at,
+      e.emailVerified ?? null,
+      e.actor,
+      events.map((ev) => ev.type),
+      events.map((ev) => JSON.stringify(ev.payload ?? {})),
+    ],
+  );
+  return rows.length === 0 ? undefined : Math.max(...rows.map((r) => r.sequence));
+}
+
 export interface EventRow {
   sequence: number;
   type: string;

@@ -65,17 +65,19 @@ export function outboxQueries(q: Queryable) {
      * the same kind for the same user are superseded: their code is no longer valid.
      */
     async enqueue(id: string, m: NewMessage, at: Date): Promise<void> {
-      if (m.codeKind) {
-        await q.query(
-          `update outbox set status = 'superseded', secret = null, updated_at = $4
-            where org_id = $1 and user_id = $2 and code_kind = $3 and status = 'queued'`,
-          [m.orgId, m.userId, m.codeKind, at],
-        );
-      }
+      // One round trip: supersede, insert and notify (delivered when the transaction commits).
+      const payload = JSON.stringify(m.payload);
       await q.query(
-        `insert into outbox (id, org_id, user_id, message_type, code_kind, recipient, status, payload, secret,
-           next_attempt_at, created_at, updated_at, expires_at)
-         values ($1,$2,$3,$4,$5,$6,'queued',$7::jsonb,$8,$9,$9,$9,$10)`,
+        `with superseded as (
+           update outbox set status = 'superseded', secret = null, updated_at = $9
+            where $5::text is not null and org_id = $2 and user_id = $3 and code_kind = $5 and status = 'queued'
+            returning 1),
+         queued as (
+           insert into outbox (id, org_id, user_id, message_type, code_kind, recipient, status, payload, secret,
+             next_attempt_at, created_at, updated_at, expires_at)
+           values ($1, $2, $3, $4, $5, $6, 'queued', $7::jsonb, $8, $9, $9, $9, $10)
+           returning 1)
+         select pg_notify($11, '') from queued`,
         [
           id,
           m.orgId,
@@ -83,13 +85,13 @@ export function outboxQueries(q: Queryable) {
           m.type,
           m.codeKind,
           m.recipient,
-          JSON.stringify(m.payload),
+          payload,
           m.secret,
           at,
           m.expiresAt,
+          OUTBOX_CHANNEL,
         ],
       );
-      await q.query("select pg_notify($1, '')", [OUTBOX_CHANNEL]);
     },
 
     /**

@@ -21,6 +21,27 @@ export function throttleQueries(q: Queryable) {
       return rows.length > 0;
     },
 
+    /**
+     * Takes one token from each of two buckets in one statement. Returns the keys that had no
+     * token left; when any is returned the caller must roll back (the other token was taken).
+     */
+    async takeBoth(a: [string, BucketRule], b: [string, BucketRule], now: Date): Promise<string[]> {
+      const upsert = (k: number, burst: number, rate: number) => `
+        insert into send_throttle as t (key, tokens, updated_at) values ($${k}, $${burst}::float8 - 1, $1)
+        on conflict (key) do update
+          set tokens = least($${burst}::float8, t.tokens + extract(epoch from ($1 - t.updated_at)) * $${rate}::float8) - 1,
+              updated_at = $1
+          where least($${burst}::float8, t.tokens + extract(epoch from ($1 - t.updated_at)) * $${rate}::float8) >= 1
+        returning 1`;
+      const rows = await q.query<{ a: number; b: number }>(
+        `with a as (${upsert(2, 3, 4)}), b as (${upsert(5, 6, 7)})
+         select (select count(*) from a)::int as a, (select count(*) from b)::int as b`,
+        [now, a[0], a[1].burst, a[1].perSecond, b[0], b[1].burst, b[1].perSecond],
+      );
+      const r = rows[0];
+      return [...(r?.a ? [] : [a[0]]), ...(r?.b ? [] : [b[0]])];
+    },
+
     async state(key: string): Promise<{ tokens: number; updatedAt: Date } | undefined> {
       const rows = await q.query<{ tokens: number; updated_at: Date }>(
         "select tokens, updated_at from send_throttle where key = $1",

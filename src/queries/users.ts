@@ -119,26 +119,5 @@ export function userQueries(q: Queryable) {
       );
       return Number(rows[0]?.n ?? 0);
     },
-
-    /**
-     * Advances the user's event sequence by `count` (and applies `emailVerified` when given);
-     * returns the new last sequence. Run under the lock taken by `lockById`.
-     */
-    async advance(
-      user: User,
-      count: number,
-      at: Date,
-      changes: { emailVerified?: boolean } = {},
-    ): Promise<number> {
-      const rows = await q.query<{ sequence: number }>(
-        `update users set sequence = sequence + $3, updated_at = $4,
-           email_verified = coalesce($5, email_verified)
-         where org_id = $1 and id = $2 returning sequence`,
-        [user.orgId, user.id, count, at, changes.emailVerified ?? null],
-      );
-      const row = rows[0];
-      if (!row) throw new Error(`user ${user.id} vanished during a command`);
-      return row.sequence;
-    },
   };
 }
