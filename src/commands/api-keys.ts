@@ -1,7 +1,7 @@
 import type { Caller } from "../authz/caller.ts";
 import { uuidv7 } from "../domain/ids.ts";
 import { hashToken, newToken } from "../domain/tokens.ts";
-import { UserState } from "../domain/user.ts";
+import { newMachineUser } from "../domain/user.ts";
 import { type ApiKeyRow, apiKeyQueries } from "../queries/api-keys.ts";
 import { appendEvents } from "../queries/events.ts";
 import { putMember } from "../queries/members.ts";
@@ -35,28 +35,9 @@ export async function createApiKey(
   const rawKey = newToken();
   const roles = input.roles.map((r) => KEY_ROLES[r]);
   await deps.db.transaction(async (tx) => {
-    await userQueries(tx).insert({
-      orgId,
-      id: userId,
-      type: "machine",
-      state: UserState.Active,
-      username: `api-key-${id}`,
-      givenName: "",
-      familyName: "",
-      nickName: "",
-      displayName: input.name,
-      preferredLanguage: "",
-      gender: 0,
-      email: "",
-      emailVerified: false,
-      phone: "",
-      phoneVerified: false,
-      passwordHash: null,
-      passwordChangeRequired: false,
-      sequence: 2,
-      createdAt: at,
-      updatedAt: at,
-    });
+    await userQueries(tx).insert(
+      newMachineUser({ orgId, id: userId, username: `api-key-${id}`, name: input.name, sequence: 2, at }),
+    );
     await putMember(tx, orgId, userId, roles);
     await tx.query(
       "insert into tokens (id, org_id, user_id, token_hash, created_at, expires_at) values ($1, $2, $3, $4, $5, $6)",

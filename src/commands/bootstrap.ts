@@ -3,7 +3,7 @@ import path from "node:path";
 import type { Db } from "../db/types.ts";
 import { uuidv7 } from "../domain/ids.ts";
 import { hashToken, newToken } from "../domain/tokens.ts";
-import { UserState } from "../domain/user.ts";
+import { newMachineUser } from "../domain/user.ts";
 import { appendEvents } from "../queries/events.ts";
 import { INSTANCE_SCOPE, putMember } from "../queries/members.ts";
 import { orgQueries } from "../queries/orgs.ts";
@@ -54,28 +54,9 @@ export async function bootstrapInstance(
     );
 
     const adminId = uuidv7(at.getTime());
-    await userQueries(tx).insert({
-      orgId,
-      id: adminId,
-      type: "machine",
-      state: UserState.Active,
-      username: "usher-admin",
-      givenName: "",
-      familyName: "",
-      nickName: "",
-      displayName: "Usher admin",
-      preferredLanguage: "",
-      gender: 0,
-      email: "",
-      emailVerified: false,
-      phone: "",
-      phoneVerified: false,
-      passwordHash: null,
-      passwordChangeRequired: false,
-      sequence: 2,
-      createdAt: at,
-      updatedAt: at,
-    });
+    await userQueries(tx).insert(
+      newMachineUser({ orgId, id: adminId, username: "usher-admin", name: "Usher admin", sequence: 2, at }),
+    );
     await putMember(tx, INSTANCE_SCOPE, adminId, ["IAM_OWNER"]);
     const token = newToken();
     await tokenQueries(tx).insert({

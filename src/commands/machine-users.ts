@@ -1,5 +1,5 @@
 import { uuidv7 } from "../domain/ids.ts";
-import { type User, UserState } from "../domain/user.ts";
+import { newMachineUser } from "../domain/user.ts";
 import { alreadyExists, failedPrecondition, invalidArgument } from "../errors/usher-error.ts";
 import { appendEvents } from "../queries/events.ts";
 import { machineUserQueries } from "../queries/machine-users.ts";
@@ -41,29 +41,7 @@ export async function addMachineUser(
     if (await users.byId(userId)) throw failedPrecondition("COMMAND-k2una", "Errors.User.AlreadyExisting");
     if (await users.usernameTaken(username)) throw alreadyExists("V3-DKcYh", "Errors.User.AlreadyExists");
     const at = deps.now();
-    const user: User = {
-      orgId: input.orgId,
-      id: userId,
-      type: "machine",
-      state: UserState.Active,
-      username,
-      givenName: "",
-      familyName: "",
-      nickName: "",
-      displayName: name,
-      preferredLanguage: "",
-      gender: 0,
-      email: "",
-      emailVerified: false,
-      phone: "",
-      phoneVerified: false,
-      passwordHash: null,
-      passwordChangeRequired: false,
-      passwordChangedAt: null,
-      sequence: 1,
-      createdAt: at,
-      updatedAt: at,
-    };
+    const user = newMachineUser({ orgId: input.orgId, id: userId, username, name, sequence: 1, at });
     await users.insert(user);
     await machineUserQueries(tx).setProfile(user.orgId, userId, name, input.description);
     await appendEvents(

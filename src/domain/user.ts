@@ -50,3 +50,37 @@ export function defaultDisplayName(
   const full = `${givenName} ${familyName}`.trim();
   return full || email || username;
 }
+
+/** A new service account (machine user) as stored: no profile, email or password. */
+export function newMachineUser(f: {
+  orgId: string;
+  id: string;
+  username: string;
+  name: string;
+  sequence: number;
+  at: Date;
+}): User {
+  return {
+    orgId: f.orgId,
+    id: f.id,
+    type: "machine",
+    state: UserState.Active,
+    username: f.username,
+    givenName: "",
+    familyName: "",
+    nickName: "",
+    displayName: f.name,
+    preferredLanguage: "",
+    gender: 0,
+    email: "",
+    emailVerified: false,
+    phone: "",
+    phoneVerified: false,
+    passwordHash: null,
+    passwordChangeRequired: false,
+    passwordChangedAt: null,
+    sequence: f.sequence,
+    createdAt: f.at,
+    updatedAt: f.at,
+  };
+}

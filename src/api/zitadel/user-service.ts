@@ -1,4 +1,3 @@
-import type { SetHumanEmail } from "@zitadel/proto/zitadel/user/v2/email_pb.js";
 import type {
   AddHumanUserRequest,
   CreateInviteCodeRequest,
@@ -9,11 +8,11 @@ import type {
 import { UserService } from "@zitadel/proto/zitadel/user/v2/user_service_pb.js";
 import type { CommandDeps } from "../../commands/deps.ts";
 import { createInviteCode, verifyInviteCode } from "../../commands/invite-codes.ts";
-import { addHumanUser, type EmailVerification } from "../../commands/users.ts";
-import { unimplemented } from "../../errors/usher-error.ts";
+import { addHumanUser } from "../../commands/users.ts";
 import { getUserForCaller } from "../../views/users.ts";
 import { v2User, v2WriteDetails } from "./convert.ts";
 import type { CallContext, ServiceBinding } from "./handler.ts";
+import { humanInputOf } from "./human-input.ts";
 import { emailHandlers } from "./user-service-email.ts";
 import { listHandlers } from "./user-service-list.ts";
 import { passwordHandlers } from "./user-service-password.ts";
@@ -34,32 +33,7 @@ export function userServiceV2(deps: CommandDeps): ServiceBinding {
       ...listHandlers(deps),
 
       async addHumanUser(req: AddHumanUserRequest, call: CallContext) {
-        if (req.phone || req.idpLinks.length > 0 || req.totpSecret || req.metadata.length > 0) {
-          throw unimplemented(
-            undefined,
-            "phone, metadata, IdP links and TOTP on AddHumanUser are not supported yet",
-          );
-        }
-        const pw = req.passwordType;
-        const result = await addHumanUser(deps, actor(call), {
-          orgId: call.orgId,
-          userId: req.userId,
-          username: req.username,
-          givenName: req.profile?.givenName ?? "",
-          familyName: req.profile?.familyName ?? "",
-          nickName: req.profile?.nickName,
-          displayName: req.profile?.displayName,
-          preferredLanguage: req.profile?.preferredLanguage,
-          gender: req.profile?.gender,
-          email: req.email?.email ?? "",
-          verification: emailVerification(req.email?.verification),
-          password:
-            pw.case === "password"
-              ? { plain: pw.value.password, changeRequired: pw.value.changeRequired }
-              : pw.case === "hashedPassword"
-                ? { hash: pw.value.hash, changeRequired: pw.value.changeRequired }
-                : undefined,
-        });
+        const result = await addHumanUser(deps, actor(call), { ...humanInputOf(req), orgId: call.orgId });
         return {
           userId: result.userId,
           details: v2WriteDetails(result.details),
@@ -100,17 +74,4 @@ export function userServiceV2(deps: CommandDeps): ServiceBinding {
       },
     },
   };
-}
-
-function emailVerification(v: SetHumanEmail["verification"] | undefined): EmailVerification {
-  switch (v?.case) {
-    case "sendCode":
-      return { kind: "send", urlTemplate: v.value.urlTemplate };
-    case "returnCode":
-      return { kind: "return" };
-    case "isVerified":
-      return { kind: "verified", verified: v.value };
-    default:
-      return { kind: "default" };
-  }
 }
