@@ -16,6 +16,7 @@ import {
   type Where,
   type World,
 } from "./isolation/matrix-types.ts";
+import { managementUserRows } from "./isolation/rows-management-users.ts";
 import { orgAndAccountRows } from "./isolation/rows-orgs.ts";
 import { userServiceRows } from "./isolation/rows-user-v2.ts";
 import { userLifecycleRows } from "./isolation/rows-user-v2-lifecycle.ts";
@@ -59,6 +60,7 @@ before(async () => {
   rows = {
     ...orgAndAccountRows({ baseUrl: t.baseUrl, adminToken: t.adminToken }),
     ...userLifecycleRows({ baseUrl: t.baseUrl, adminToken: t.adminToken }),
+    ...managementUserRows({ baseUrl: t.baseUrl, adminToken: t.adminToken }),
     ...userServiceRows({
       async sendInvite(target) {
         const res = await rest(t.baseUrl, "POST", `/v2/users/${target.userId}/invite_code`, {

@@ -7,6 +7,7 @@ import { mailboxJson, mailboxPage } from "./dev-mailbox.ts";
 import { type Req, type Res, sendJson } from "./http/io.ts";
 import { createOnePortServer } from "./one-port.ts";
 import { health, metricsPage, ready } from "./ops.ts";
+import { servePage } from "./pages/handler.ts";
 import { docsAsset, docsPage } from "./tenant/docs.ts";
 import { tenantHandler } from "./tenant/handler.ts";
 import { openApiDocument } from "./tenant/openapi.ts";
@@ -48,6 +49,7 @@ export function createServer(o: ServerOptions) {
     if (path === "/healthz") return health(db, res);
     if (path === "/readyz") return ready(db, o.isReady, res);
     if (path === "/metrics") return metricsPage(db, o.metrics, res);
+    if (path.startsWith("/ui/login/")) return servePage(o.deps, req, res, url);
     if (o.devMailbox && path === "/dev/mailbox") return mailboxPage(db, res);
     if (o.devMailbox && path === "/dev/mailbox/messages") return mailboxJson(db, url, res);
     if (path.startsWith("/v1/")) {

@@ -1,3 +1,4 @@
+import cluster from "node:cluster";
 import { createApp } from "../app.ts";
 import { loadConfig } from "../config/load.ts";
 import { KEYS, type RawConfig } from "../config/schema.ts";
@@ -5,11 +6,13 @@ import { migrate } from "../db/migrate.ts";
 import { openDb } from "../db/open.ts";
 import { type Args, parseArgs } from "./args.ts";
 import { MAIL_HELP, mailCommand } from "./mail.ts";
+import { parseWorkers, runPrimary } from "./workers.ts";
 
 const USAGE = `usher — brings users into multi-tenant applications
 
 Usage:
-  usher start [--port N] [--config FILE]   serve every API on one port (default command)
+  usher start [--port N] [--config FILE] [--workers N]
+                                           serve every API on one port (default command)
   usher migrate [--config FILE]            apply database migrations and exit
   usher mail list|show|retry|test          outgoing messages and their delivery state
   usher <command> --help                   help for a command
@@ -29,6 +32,8 @@ const HELP: Record<string, string> = {
 Options:
   --port N        listen on port N (USHER_PORT)
   --config FILE   read configuration from a YAML file (keys as below, camelCase)
+  --workers N     run N processes on the port (node:cluster), or auto for one per core;
+                  needs PostgreSQL (DATABASE_URL)
 
 Environment:
 ${configHelp()}`,
@@ -73,6 +78,12 @@ async function main(args: Args): Promise<number> {
       await db.close();
     }
     return 0;
+  }
+
+  const workers = parseWorkers(args.flags.get("workers"));
+  if (workers !== undefined && workers > 1 && cluster.isPrimary) {
+    await runPrimary(config, workers);
+    return -1;
   }
 
   const app = await createApp({ config });

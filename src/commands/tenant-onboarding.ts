@@ -1,4 +1,5 @@
 import type { Caller } from "../authz/caller.ts";
+import { UserState } from "../domain/user.ts";
 import { codeQueries } from "../queries/codes.ts";
 import type { NewEvent } from "../queries/events.ts";
 import { userUpdates } from "../queries/user-updates.ts";
@@ -10,6 +11,15 @@ import { lockHuman } from "./load-user.ts";
 import { type PreparedPassword, storePassword } from "./password-change.ts";
 import { writeUserEvents } from "./user-events.ts";
 import { addHumanUser } from "./users.ts";
+
+/** The codes an end user may present, in the order they are tried. */
+const INITIAL_KINDS = ["init", "invite", "email"] as const;
+const ACTIVE_KINDS = ["invite", "email"] as const;
+const CHECK_FAILED = {
+  init: "user.human.initialization.check.failed",
+  invite: "user.human.invite.check.failed",
+  email: "user.human.email.verification.failed",
+} as const;
 
 /** Why a tenant API call on an existing user cannot go on. */
 export type Refusal = "not_found" | "already_verified";
@@ -83,8 +93,9 @@ export async function resendInvite(
 
 /**
  * The end-user endpoints: checks an invite code (or, failing that, an email verification
- * code) of a user of the tenant, marks the email verified and, with a password, sets the
- * first password — all or nothing. Unknown users and wrong codes look the same.
+ * code; for an INITIAL user first its init code) of a user of the tenant, marks the email
+ * verified and, with a password, sets the first password — all or nothing. An accepted init
+ * code makes the user ACTIVE. Unknown users and wrong codes look the same.
  */
 export async function acceptCode(
   deps: CommandDeps,
@@ -98,17 +109,16 @@ export async function acceptCode(
     if (!user || user.orgId !== orgId) return false;
     const codes = codeQueries(tx);
     const at = deps.now();
-    let matched: "invite" | "email" | undefined;
+    let matched: "init" | "invite" | "email" | undefined;
     const failures: NewEvent[] = [];
-    for (const kind of ["invite", "email"] as const) {
+    const kinds = user.state === UserState.Initial ? INITIAL_KINDS : ACTIVE_KINDS;
+    for (const kind of kinds) {
       if (!(await codes.get(orgId, userId, kind))?.codeHash) continue;
       if ((await checkCode(tx, deps, user, kind, code)) === "ok") {
         matched = kind;
         break;
       }
-      failures.push({
-        type: kind === "invite" ? "user.human.invite.check.failed" : "user.human.email.verification.failed",
-      });
+      failures.push({ type: CHECK_FAILED[kind] });
     }
     if (!matched) {
       // Failed checks count against the codes' attempt limits, so they are committed.
@@ -118,11 +128,17 @@ export async function acceptCode(
     if (password?.policyError) throw password.policyError;
     await codes.consume(orgId, userId, "invite");
     await codes.consume(orgId, userId, "email");
-    await userUpdates(tx).apply(orgId, userId, { emailVerified: true });
-    const events: NewEvent[] = [
-      { type: matched === "invite" ? "user.human.invite.check.succeeded" : "user.human.email.verified" },
-      ...(matched === "invite" ? [{ type: "user.human.email.verified" }] : []),
-    ];
+    const events: NewEvent[] = [];
+    if (matched === "init") {
+      // Login v1's init step (spec §7): ACTIVE, and the address is verified if it was not.
+      await userUpdates(tx).apply(orgId, userId, { state: UserState.Active, emailVerified: true });
+      events.push({ type: "user.human.initialization.check.succeeded" });
+      if (!user.emailVerified) events.push({ type: "user.human.email.verified" });
+    } else {
+      await userUpdates(tx).apply(orgId, userId, { emailVerified: true });
+      if (matched === "invite") events.push({ type: "user.human.invite.check.succeeded" });
+      events.push({ type: "user.human.email.verified" });
+    }
     if (password) events.push(await storePassword(tx, user, password, at));
     await writeUserEvents(tx, user, "end-user", at, events);
     return true;

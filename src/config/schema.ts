@@ -29,11 +29,13 @@ export interface RawConfig {
   defaultLanguage: string;
   mailFrom: string;
   applicationName: string;
+  uiSuccessUrl: string | undefined;
   defaultOrgName: string;
   logLevel: string;
   policyDir: string | undefined;
   inviteCodeLength: number;
   inviteCodeTtl: number;
+  initCodeTtl: number;
   emailCodeTtl: number;
   passwordCodeTtl: number;
   codeMaxAttempts: number;
@@ -169,6 +171,13 @@ export const KEYS: readonly KeySpec[] = [
     doc: "Application name in invite mails when the call gives none.",
   },
   {
+    key: "uiSuccessUrl",
+    env: ["USHER_UI_SUCCESS_URL"],
+    kind: "string",
+    default: undefined,
+    doc: "Where the hosted pages (`/ui/login/...`) send people (303) after success. Default: none, a plain success page.",
+  },
+  {
     key: "defaultOrgName",
     env: ["USHER_DEFAULT_ORG_NAME"],
     kind: "string",
@@ -202,6 +211,13 @@ export const KEYS: readonly KeySpec[] = [
     kind: "duration",
     default: "72h",
     doc: "How long an invite code is valid.",
+  },
+  {
+    key: "initCodeTtl",
+    env: ["USHER_INIT_CODE_TTL"],
+    kind: "duration",
+    default: "72h",
+    doc: "How long an initialization code (v1 AddHumanUser, ResendHumanInitialization) is valid.",
   },
   {
     key: "emailCodeTtl",

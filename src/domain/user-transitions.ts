@@ -62,3 +62,38 @@ export const STATE_CHANGES: Readonly<Record<StateChange, Rule>> = {
       state === UserState.Locked ? undefined : { id: "COMMAND-olb9vb0oca", key: "Errors.User.NotLocked" },
   },
 };
+
+/** A v1 refusal: v1 answers deactivating an INITIAL user with NOT_FOUND, not FAILED_PRECONDITION. */
+export interface V1Refusal extends Refusal {
+  notFound: boolean;
+}
+
+interface V1Rule {
+  /** NOT_FOUND id when the user does not exist in the context organization (spec §5.8). */
+  notFoundId: string;
+  /** The v1 refusal for the current state (the same rule as v2, with v1's ids). */
+  refuse(state: UserState): V1Refusal | undefined;
+}
+
+/** The v1 id for the one refusal a change has; deactivate has two (INITIAL, INACTIVE). */
+const v1Rule = (change: StateChange, notFoundId: string, refusalId: string): V1Rule => ({
+  notFoundId,
+  refuse(state) {
+    const refusal = STATE_CHANGES[change].refuse(state);
+    if (!refusal) return undefined;
+    if (refusal.key === "Errors.User.CantDeactivateInitial")
+      return { id: "COMMAND-ke0fw", key: refusal.key, notFound: true };
+    return { id: refusalId, key: refusal.key, notFound: false };
+  },
+});
+
+/**
+ * The same state machine as the v1 ManagementService reports it (spec §5.8): DeactivateUser,
+ * ReactivateUser, LockUser and UnlockUser with ZITADEL's older command ids.
+ */
+export const V1_STATE_CHANGES: Readonly<Record<StateChange, V1Rule>> = {
+  deactivate: v1Rule("deactivate", "COMMAND-3M9ds", "COMMAND-5M0sf"),
+  reactivate: v1Rule("reactivate", "COMMAND-4M0sd", "COMMAND-6M0sf"),
+  lock: v1Rule("lock", "COMMAND-5M9fs", "COMMAND-3NN8v"),
+  unlock: v1Rule("unlock", "COMMAND-M0dos", "COMMAND-4M0ds"),
+};

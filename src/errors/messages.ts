@@ -36,6 +36,7 @@ const en: Readonly<Record<string, string>> = {
   "Errors.User.ShouldBeActiveOrInitial": "User is not active or initial",
   "Errors.User.NotLocked": "User is not locked",
   "Errors.User.Password.NotSet": "User has not set a password",
+  "Errors.User.Username.Empty": "Username is empty",
   "Errors.User.Password.NotSupported":
     "Password hash encoding not supported. Check out https://zitadel.com/docs/concepts/architecture/secrets#hashed-secrets",
   "Errors.Org.NotFound": "Organisation not found",

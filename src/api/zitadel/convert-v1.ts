@@ -1,5 +1,6 @@
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { WriteDetails } from "../../commands/deps.ts";
+import type { User } from "../../domain/user.ts";
 import type { MemberView } from "../../queries/members-list.ts";
 import type { StoredOrg } from "../../queries/orgs.ts";
 import type { PatView } from "../../queries/tokens-list.ts";
@@ -71,5 +72,43 @@ export function v1PersonalAccessToken(t: PatView, noExpiry: Date) {
     details: v1ReadDetails(t.sequence, t.createdAt, t.createdAt, t.orgId),
     expirationDate: timestampFromDate(t.expiresAt ?? noExpiry),
     scopes: t.scopes,
+  };
+}
+
+/**
+ * A user as `zitadel.user.v1.User`. v1 state numbers are Usher's own (INITIAL is 6); a user
+ * logs in with its username only, so that is its one login name.
+ */
+export function v1User(u: User) {
+  const common = {
+    id: u.id,
+    details: v1ReadDetails(u.sequence, u.createdAt, u.updatedAt, u.orgId),
+    state: u.state,
+    userName: u.username,
+    loginNames: [u.username],
+    preferredLoginName: u.username,
+  };
+  if (u.type === "machine") {
+    return { ...common, type: { case: "machine" as const, value: { name: u.displayName, description: "" } } };
+  }
+  return {
+    ...common,
+    type: {
+      case: "human" as const,
+      value: {
+        profile: {
+          firstName: u.givenName,
+          lastName: u.familyName,
+          nickName: u.nickName,
+          displayName: u.displayName,
+          preferredLanguage: u.preferredLanguage,
+          gender: u.gender,
+          avatarUrl: "",
+        },
+        email: { email: u.email, isEmailVerified: u.emailVerified },
+        phone: { phone: u.phone, isPhoneVerified: u.phoneVerified },
+        passwordChanged: u.passwordChangedAt ? timestampFromDate(u.passwordChangedAt) : undefined,
+      },
+    },
   };
 }

@@ -1,0 +1,43 @@
+import type { LoadResult } from "./load-result.ts";
+import { sampleUsage, type Usage } from "./proc-stats.ts";
+
+/** One measured step, as results.json keeps it. */
+export interface StepRecord extends LoadResult {
+  /** Which table it belongs to: usher-postgres, usher-pglite, ceiling, peer, workers, profile. */
+  group: string;
+  /** A stable key of the operation, e.g. `resend-invite`. */
+  op: string;
+  /** REST, gRPC, tenant, HTTP. */
+  surface: string;
+  connections: number;
+  /** The server processes' CPU and memory while the step ran. */
+  server: Usage;
+  /** Messages still queued when the step ended (Usher only). */
+  backlogAfter?: number | undefined;
+  note?: string | undefined;
+}
+
+/** Runs a load step while sampling the server processes `pids` (and their children). */
+export async function measure(
+  meta: { group: string; op: string; surface: string; connections: number; note?: string },
+  pids: readonly number[],
+  load: () => Promise<LoadResult>,
+): Promise<StepRecord> {
+  const sampler = sampleUsage(pids);
+  let result: LoadResult;
+  let usage: Usage;
+  try {
+    result = await load();
+  } finally {
+    usage = sampler.stop();
+  }
+  const record: StepRecord = { ...meta, ...result, server: usage };
+  const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : "–");
+  process.stdout.write(
+    `  ${meta.group.padEnd(15)} ${`${meta.op} ${meta.surface}`.padEnd(34)} c=${String(meta.connections).padEnd(3)} ` +
+      `${f(result.rps).padStart(6)}/s p50 ${f(result.p50, 1)} p99 ${f(result.p99, 1)} ms err ${result.errors} ` +
+      `cpu ${f(usage.cpuCores, 2)} rss ${f(usage.peakRssMiB)} MiB busy ${f(usage.machineBusyPct)}%\n`,
+  );
+  for (const s of result.errorSamples.slice(0, 1)) process.stdout.write(`      first error: ${s}\n`);
+  return record;
+}

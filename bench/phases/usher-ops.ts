@@ -1,0 +1,286 @@
+import { createServerTransport } from "@zitadel/client/node";
+import { createUserServiceClient } from "@zitadel/client/v2";
+import { type HttpRequest, httpLoad } from "../lib/http-load.ts";
+import type { LoadResult } from "../lib/load-result.ts";
+import { measure, type StepRecord } from "../lib/measure.ts";
+import { rpcLoad } from "../lib/rpc-load.ts";
+import type { Server } from "../lib/spawn.ts";
+import { Targets } from "../lib/targets.ts";
+import { drainOutbox, outboxBacklog } from "../lib/usher.ts";
+
+type UserClient = ReturnType<typeof createUserServiceClient>;
+
+/** A running Usher with its credentials and the users seeded into it. */
+export interface UsherUnderTest {
+  server: Server;
+  token: string;
+  /** The default organization (the tenant of `apiKey`). */
+  orgId: string;
+  apiKey: string;
+  seeded: Targets<string>;
+  seedCount: number;
+  /** Starts Usher again on the same database (after it died in a step). */
+  restart?: () => Promise<Server>;
+}
+
+/** The users the steps made and use, handed from one step to the next. */
+export interface Pools {
+  /** Users created through the API (v2 AddHumanUser, email code mailed, no password). */
+  created: Targets<string>;
+  /** Users that have a mailed invite code (resend targets). */
+  invited: Targets<string>;
+  /** Users with an invite code returned to the caller, and that code (verify targets). */
+  returned: Targets<[string, string]>;
+}
+
+export function newPools(): Pools {
+  return { created: new Targets(), invited: new Targets(), returned: new Targets() };
+}
+
+/** One hot operation: how to load it at a given concurrency. */
+interface Operation {
+  op: string;
+  surface: "REST" | "gRPC" | "tenant";
+  /** Seconds relative to the step length (the code-returning step runs longer to stock verify). */
+  scale?: number;
+  run(u: UsherUnderTest, connections: number, seconds: number): Promise<LoadResult>;
+}
+
+const runId = Date.now().toString(36);
+let serial = 0;
+const newEmail = () => `bench-${runId}-${++serial}@bench.example`;
+const userIdOf = (body: string) => (JSON.parse(body) as { userId: string }).userId;
+const PASSWORD = "correct horse battery staple";
+
+function rest(
+  u: UsherUnderTest,
+  method: "GET" | "POST",
+  connections: number,
+  seconds: number,
+  next: () => HttpRequest,
+  maxRequests?: number,
+): Promise<LoadResult> {
+  return httpLoad({
+    baseUrl: u.server.baseUrl,
+    method,
+    connections,
+    seconds,
+    headers: { authorization: `Bearer ${u.token}` },
+    next,
+    maxRequests,
+  });
+}
+
+function grpc<T>(
+  u: UsherUnderTest,
+  connections: number,
+  seconds: number,
+  next: () => T | undefined,
+  call: (c: UserClient, target: T) => Promise<unknown>,
+  onOk?: (target: T, response: unknown) => void,
+): Promise<LoadResult> {
+  return rpcLoad({
+    connections,
+    seconds,
+    client: () => createUserServiceClient(createServerTransport(u.token, { baseUrl: u.server.baseUrl })),
+    next,
+    call,
+    onOk,
+  });
+}
+
+const createBody = (withPassword: boolean) =>
+  JSON.stringify({
+    profile: { givenName: "Bench", familyName: "User" },
+    email: { email: newEmail() },
+    ...(withPassword ? { password: { password: PASSWORD, changeRequired: false } } : {}),
+  });
+
+/** The hot operations, in the order they run (each one's users come from the ones before). */
+export function operations(pools: Pools, largestConnections: number): Operation[] {
+  return [
+    {
+      op: "create-user",
+      surface: "REST",
+      run: (u, c, s) =>
+        rest(u, "POST", c, s, () => ({
+          path: "/v2/users/human",
+          body: createBody(false),
+          onOk: (body) => pools.created.add(userIdOf(body)),
+        })),
+    },
+    {
+      op: "create-user",
+      surface: "gRPC",
+      run: (u, c, s) =>
+        grpc(
+          u,
+          c,
+          s,
+          () => newEmail(),
+          (client, email) =>
+            client.addHumanUser({ profile: { givenName: "Bench", familyName: "User" }, email: { email } }),
+          (_, r) => pools.created.add((r as { userId: string }).userId),
+        ),
+    },
+    {
+      op: "create-user-password",
+      surface: "REST",
+      run: (u, c, s) => rest(u, "POST", c, s, () => ({ path: "/v2/users/human", body: createBody(true) })),
+    },
+    {
+      op: "create-invite",
+      surface: "REST",
+      run: (u, c, s) =>
+        rest(u, "POST", c, s, () => {
+          const id = pools.created.next();
+          return {
+            path: `/v2/users/${id}/invite_code`,
+            body: '{"sendCode":{"applicationName":"Bench"}}',
+            onOk: () => pools.invited.add(id),
+          };
+        }),
+    },
+    {
+      op: "resend-invite",
+      surface: "REST",
+      run: (u, c, s) =>
+        rest(u, "POST", c, s, () => ({
+          path: `/v2/users/${pools.invited.next()}/invite_code/resend`,
+          body: "{}",
+        })),
+    },
+    {
+      op: "resend-invite",
+      surface: "gRPC",
+      run: (u, c, s) =>
+        grpc(
+          u,
+          c,
+          s,
+          () => pools.invited.next(),
+          (client, userId) => client.resendInviteCode({ userId }),
+        ),
+    },
+    {
+      op: "resend-invite",
+      surface: "tenant",
+      run: (u, c, s) =>
+        httpLoad({
+          baseUrl: u.server.baseUrl,
+          method: "POST",
+          connections: c,
+          seconds: s,
+          headers: { "x-api-key": u.apiKey, "x-tenant-id": u.orgId },
+          next: () => ({ path: `/v1/users/${pools.invited.next()}/resend-invite`, body: "{}" }),
+        }),
+    },
+    {
+      op: "resend-email-code",
+      surface: "REST",
+      run: (u, c, s) =>
+        rest(u, "POST", c, s, () => ({ path: `/v2/users/${pools.created.next()}/email/resend`, body: "{}" })),
+    },
+    {
+      op: "create-invite-return",
+      surface: "REST",
+      scale: 1.5,
+      run: (u, c, s) =>
+        rest(u, "POST", c, s, () => {
+          const id = pools.created.next();
+          return {
+            path: `/v2/users/${id}/invite_code`,
+            body: '{"returnCode":{}}',
+            onOk: (body) => pools.returned.add([id, (JSON.parse(body) as { inviteCode: string }).inviteCode]),
+          };
+        }),
+    },
+    {
+      op: "verify-invite",
+      surface: "REST",
+      run: (u, c, s) => {
+        // Each code works once: the steps share what is left (a later step takes the rest).
+        const share = c === largestConnections ? pools.returned.remaining : pools.returned.remaining / 2;
+        return rest(
+          u,
+          "POST",
+          c,
+          s,
+          () => {
+            const [id, code] = pools.returned.take() ?? ["exhausted", "NONE"];
+            return {
+              path: `/v2/users/${id}/invite_code/verify`,
+              body: JSON.stringify({ verificationCode: code }),
+            };
+          },
+          share,
+        );
+      },
+    },
+    {
+      op: "get-user",
+      surface: "REST",
+      run: (u, c, s) => rest(u, "GET", c, s, () => ({ path: `/v2/users/${u.seeded.random()}` })),
+    },
+    {
+      op: "list-users",
+      surface: "REST",
+      run: (u, c, s) => rest(u, "POST", c, s, () => ({ path: "/v2/users", body: '{"query":{"limit":20}}' })),
+    },
+    {
+      op: "list-users-email",
+      surface: "REST",
+      run: (u, c, s) =>
+        rest(u, "POST", c, s, () => {
+          const prefix = `seed-${String(Math.floor(Math.random() * (u.seedCount / 100))).padStart(4, "0")}`;
+          return {
+            path: "/v2/users",
+            body: JSON.stringify({
+              query: { limit: 20 },
+              queries: [{ emailQuery: { emailAddress: prefix, method: "TEXT_QUERY_METHOD_STARTS_WITH" } }],
+            }),
+          };
+        }),
+    },
+  ];
+}
+
+/**
+ * Every hot operation at every concurrency against one running Usher. Before each step the
+ * delivery worker is given up to 30 s to empty the outbox, so no step pays for the mail of the
+ * one before; the backlog left at each step's end is recorded.
+ */
+export async function runUsherOps(
+  u: UsherUnderTest,
+  group: string,
+  connections: number[],
+  seconds: number,
+  pools: Pools,
+  only?: (op: string, surface: string) => boolean,
+): Promise<StepRecord[]> {
+  const records: StepRecord[] = [];
+  const ops = operations(pools, Math.max(...connections));
+  // Warm-up (not recorded): JIT, the pool's connections and their prepared statements.
+  await ops[0]?.run(u, Math.min(...connections), Math.min(3, seconds));
+  for (const o of ops) {
+    if (only && !only(o.op, o.surface)) continue;
+    for (const c of connections) {
+      await drainOutbox(u.server.baseUrl);
+      const r = await measure({ group, op: o.op, surface: o.surface, connections: c }, [u.server.pid], () =>
+        o.run(u, c, seconds * (o.scale ?? 1)),
+      );
+      const { exitCode, signalCode } = u.server.child;
+      if (exitCode !== null || signalCode !== null) {
+        // Record the crash with what the process said, and go on with a new Usher.
+        const said = u.server.output().trim().split("\n").filter(Boolean).slice(0, 12).join(" / ");
+        r.note = `Usher died (${exitCode ?? signalCode}): ${said.slice(0, 400)}`;
+        process.stdout.write(`      ${r.note}\n`);
+        if (!u.restart) throw new Error(r.note);
+        await u.server.stop();
+        u.server = await u.restart();
+      } else r.backlogAfter = await outboxBacklog(u.server.baseUrl);
+      records.push(r);
+    }
+  }
+  return records;
+}

@@ -1,0 +1,105 @@
+import { preparePassword } from "../../commands/password-change.ts";
+import { checkPasswordPolicy, DEFAULT_PASSWORD_POLICY } from "../../domain/password-policy.ts";
+import { UsherError } from "../../errors/usher-error.ts";
+import { BodyTooLarge, readBody } from "../http/io.ts";
+import { checkFormToken, csrfKey } from "./csrf.ts";
+import type { Flow } from "./flows.ts";
+import type { FieldError } from "./html.ts";
+import { formToken, header, type PageRequest, render, textsForUser } from "./page-request.ts";
+import { clientAddress, takePostToken } from "./page-throttles.ts";
+import { sendNewCode } from "./resend.ts";
+import { seeOther } from "./respond.ts";
+import type { PageTexts } from "./texts/types.ts";
+import { formPage, invalidCodePage, messagePage, throttledPage } from "./views.ts";
+
+const BODY_LIMIT = 16 * 1024;
+
+/**
+ * A form post to a hosted page, in this order: the client's attempt throttle → the body → a
+ * user id → the form token (and Origin) → "send me a new one", or the fields, then the code.
+ * Only here is a code ever consumed; a GET just shows the form.
+ */
+export async function handlePost(p: PageRequest, flow: Flow): Promise<void> {
+  const wait = await takePostToken(p.deps, clientAddress(p.req));
+  const form = await readForm(p);
+  const v = { userId: form.get("userID") ?? "", orgId: form.get("orgID") ?? "", code: normalizeCode(form) };
+  const t = await textsForUser(p, v.userId, v.orgId);
+  if (wait > 0) return render(p, 429, throttledPage(t, wait), { "retry-after": String(wait) });
+  if (!v.userId || v.userId.length > 200) return render(p, 400, messagePage(t, t.badLink));
+  const token = formToken(p, flow.name, v.userId);
+  if (!trustedPost(p, flow, v.userId, form.get("form_token") ?? "")) {
+    return render(p, 403, formPage(t, flow, v, token, [{ field: "", message: t.formExpired }]));
+  }
+  const lang = `lang=${t.lang}&flow=${flow.name}`;
+  if (form.get("action") === "resend") {
+    const sent = await sendNewCode(p.deps, flow.name, v.orgId, v.userId);
+    if (sent.kind === "throttled") {
+      const retry = String(sent.retryAfterSeconds);
+      return render(p, 429, throttledPage(t, sent.retryAfterSeconds), { "retry-after": retry });
+    }
+    return seeOther(p.res, `/ui/login/sent?${lang}`, p.csp);
+  }
+  const errors = fieldErrors(t, flow, v.code, form);
+  if (errors.length > 0) return render(p, 400, formPage(t, flow, v, token, errors));
+  const password = flow.setsPassword
+    ? await preparePassword({ plain: form.get("password") ?? "", changeRequired: false })
+    : undefined;
+  if (!(await flow.submit(p.deps, v.orgId, v.userId, v.code, password))) {
+    return render(p, 400, invalidCodePage(t, flow, v, token));
+  }
+  return seeOther(p.res, p.successUrl ?? `/ui/login/done?${lang}`, p.csp);
+}
+
+/** The posted form; an oversized body is a broken request, answered like a bad link. */
+async function readForm(p: PageRequest): Promise<URLSearchParams> {
+  try {
+    return new URLSearchParams((await readBody(p.req, BODY_LIMIT)).toString("utf8"));
+  } catch (e) {
+    if (e instanceof BodyTooLarge) return new URLSearchParams();
+    throw e;
+  }
+}
+
+/** Codes are upper-case letters and digits; people type them with spaces or in lower case. */
+function normalizeCode(form: URLSearchParams): string {
+  return (form.get("code") ?? "").replace(/\s+/g, "").toUpperCase().slice(0, 64);
+}
+
+/**
+ * Whether the post comes from a form Usher rendered in this browser: a valid token for this
+ * form and user carrying the nonce of the browser's cookie, and no foreign `Origin`.
+ */
+function trustedPost(p: PageRequest, flow: Flow, userId: string, token: string): boolean {
+  const origin = header(p.req, "origin");
+  if (origin && origin !== "null") {
+    const host = header(p.req, "host") ?? header(p.req, ":authority");
+    let from: URL;
+    try {
+      from = new URL(origin);
+    } catch {
+      return false;
+    }
+    if (from.host !== host && from.origin !== new URL(p.deps.config.externalUrl).origin) return false;
+  }
+  const cookieNonce = p.setCookie ? undefined : p.nonce;
+  return checkFormToken(csrfKey(p.deps.keys), token, flow.name, userId, cookieNonce, p.deps.now());
+}
+
+/** What is wrong with the typed fields, in the order of the form. */
+function fieldErrors(t: PageTexts, flow: Flow, code: string, form: URLSearchParams): FieldError[] {
+  const errors: FieldError[] = [];
+  if (!code) errors.push({ field: "code", message: t.codeMissing });
+  if (!flow.setsPassword) return errors;
+  const password = form.get("password") ?? "";
+  const min = DEFAULT_PASSWORD_POLICY.minLength;
+  try {
+    checkPasswordPolicy(DEFAULT_PASSWORD_POLICY, password);
+  } catch (e) {
+    if (!(e instanceof UsherError)) throw e;
+    const message = e.id === "DOMAIN-HuJf6" ? t.passwordTooShort(min) : t.passwordRules;
+    errors.push({ field: "password", message });
+  }
+  if (password !== (form.get("password2") ?? ""))
+    errors.push({ field: "password2", message: t.passwordMismatch });
+  return errors;
+}

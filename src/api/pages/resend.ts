@@ -1,0 +1,77 @@
+import { Code } from "@connectrpc/connect";
+import type { Caller } from "../../authz/caller.ts";
+import type { CommandDeps } from "../../commands/deps.ts";
+import { sendEmailCode } from "../../commands/email-codes.ts";
+import { sendNewInitCode } from "../../commands/init-code-check.ts";
+import { createInviteCode } from "../../commands/invite-codes.ts";
+import type { CodeKind } from "../../domain/code-kind.ts";
+import type { User } from "../../domain/user.ts";
+import { UsherError } from "../../errors/usher-error.ts";
+import { codeQueries } from "../../queries/codes.ts";
+import { userQueries } from "../../queries/users.ts";
+import { takeResendToken } from "./page-throttles.ts";
+import type { FlowName } from "./texts/types.ts";
+
+/** What the "send me a new one" button leads to; the same for known and unknown users. */
+export type ResendOutcome = { kind: "done" } | { kind: "throttled"; retryAfterSeconds: number };
+
+const KIND: Readonly<Record<FlowName, CodeKind>> = { init: "init", invite: "invite", email: "email" };
+
+/**
+ * "Send me a new one" (login v1's resend, spec §7): mails a new code of the page's kind when
+ * the user exists in the organization and still waits for one — init: still INITIAL; invite:
+ * an invite was mailed before and no password is set; email: a code was mailed before and the
+ * address is unverified. Refusals are swallowed, as ZITADEL does, so nothing tells whether the
+ * user exists; the page's own throttle, taken for every requested id, makes the "try again
+ * later" answer come alike too. The mail throttle still applies to real sends.
+ */
+export async function sendNewCode(
+  deps: CommandDeps,
+  flow: FlowName,
+  orgId: string,
+  userId: string,
+): Promise<ResendOutcome> {
+  const wait = await takeResendToken(deps, flow, userId);
+  if (wait > 0) return { kind: "throttled", retryAfterSeconds: wait };
+  try {
+    await quietly(() => issue(deps, flow, orgId, userId));
+    return { kind: "done" };
+  } catch (e) {
+    if (!(e instanceof UsherError) || e.code !== Code.ResourceExhausted) throw e;
+    return { kind: "throttled", retryAfterSeconds: Number(e.details?.retry_after_seconds) || 60 };
+  }
+}
+
+/** Runs a send; a refusal (any client-side error) counts as "nothing sent", throttling is passed on. */
+async function quietly(send: () => Promise<boolean>): Promise<boolean> {
+  try {
+    return await send();
+  } catch (e) {
+    const passOn = [Code.ResourceExhausted, Code.Internal, Code.Unavailable, Code.Unknown];
+    if (e instanceof UsherError && !passOn.includes(e.code)) return false;
+    throw e;
+  }
+}
+
+async function issue(deps: CommandDeps, flow: FlowName, orgId: string, userId: string): Promise<boolean> {
+  const user = await userQueries(deps.db).byId(userId);
+  if (user?.type !== "human" || (orgId && user.orgId !== orgId)) return false;
+  if (flow === "init") return sendNewInitCode(deps, user.id);
+  const previous = await codeQueries(deps.db).get(user.orgId, user.id, KIND[flow]);
+  // Only codes that were mailed before: an app that delivers its own codes keeps doing so.
+  if (!previous || previous.codeReturned) return false;
+  const actor = { caller: selfCaller(user), orgId: user.orgId };
+  if (flow === "invite") {
+    await createInviteCode(deps, actor, user.id, { kind: "send" });
+    return true;
+  }
+  if (user.emailVerified) return false;
+  const urlTemplate = previous.urlTemplate || undefined;
+  await sendEmailCode(deps, actor, user.id, { kind: "send", urlTemplate }, false);
+  return true;
+}
+
+/** The user acting on itself: the self-service policy lets it have its own codes mailed. */
+function selfCaller(user: User): Caller {
+  return { userId: user.id, orgId: user.orgId, tokenId: "", instanceRoles: [], orgRoles: new Map() };
+}

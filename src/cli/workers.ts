@@ -1,0 +1,106 @@
+import cluster, { type Worker } from "node:cluster";
+import os from "node:os";
+import pino from "pino";
+import type { Config } from "../config/load.ts";
+import { migrate } from "../db/migrate.ts";
+import { openDb } from "../db/open.ts";
+
+/** How long a worker may take to stop gracefully before it is killed. */
+const STOP_GRACE_MS = 20_000;
+
+/**
+ * Reads `--workers`: a positive count, or `auto` for one worker per core. Undefined when the
+ * flag is absent.
+ */
+export function parseWorkers(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (value === "auto") return os.availableParallelism();
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 256)
+    throw new Error(`--workers: "${value}" is not a number of processes (1–256, or auto)`);
+  return Number(value);
+}
+
+/**
+ * The primary of `usher start --workers N`. It applies the migrations once, then forks N
+ * workers; each runs a whole Usher (API, delivery worker) on the same port, which node:cluster
+ * shares between them. The first-start bootstrap runs in the workers under its advisory lock.
+ * A worker that dies after it was serving is replaced; one that fails while starting stops the
+ * whole group (its configuration would fail again). SIGINT/SIGTERM stop every worker gracefully.
+ * Resolves once all workers are listening.
+ */
+export async function runPrimary(config: Config, count: number): Promise<void> {
+  const log = pino({ level: config.logLevel, base: { service: "usher", role: "primary" } });
+  if (!config.databaseUrl) {
+    throw new Error(
+      "--workers needs PostgreSQL (DATABASE_URL): the embedded database belongs to one process",
+    );
+  }
+  // Once here, so N workers do not queue on the migration lock at start.
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 1 });
+  try {
+    const applied = await migrate(db);
+    if (applied.length > 0) log.info({ migrations: applied }, "database migrated");
+  } finally {
+    await db.close();
+  }
+
+  let stopping = false;
+  const serving = new Set<Worker>();
+  const fork = () => cluster.fork();
+  let resolveReady: () => void = () => {};
+  let rejectReady: (e: Error) => void = () => {};
+  const ready = new Promise<void>((resolve, reject) => {
+    resolveReady = resolve;
+    rejectReady = reject;
+  });
+
+  cluster.on("listening", (worker) => {
+    serving.add(worker);
+    if (serving.size === count) {
+      log.info({ workers: count, port: config.port }, `${count} workers serving on port ${config.port}`);
+      resolveReady();
+    }
+  });
+  cluster.on("exit", (worker, code, signal) => {
+    const wasServing = serving.delete(worker);
+    if (stopping) return;
+    if (wasServing) {
+      log.warn({ pid: worker.process.pid, code, signal }, "worker died; starting another");
+      fork();
+      return;
+    }
+    log.error({ pid: worker.process.pid, code, signal }, "worker failed to start; stopping");
+    rejectReady(new Error(`a worker failed to start (exit code ${code ?? signal})`));
+    void stopAll(1);
+  });
+
+  async function stopAll(exitCode: number): Promise<void> {
+    stopping = true;
+    const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
+    await Promise.all(
+      workers.map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            if (w.isDead()) return resolve();
+            const kill = setTimeout(() => w.process.kill("SIGKILL"), STOP_GRACE_MS);
+            w.once("exit", () => {
+              clearTimeout(kill);
+              resolve();
+            });
+            w.process.kill("SIGTERM");
+          }),
+      ),
+    );
+    process.exit(exitCode);
+  }
+  const onSignal = (signal: string) => {
+    if (stopping) return;
+    log.info({ signal }, "stopping all workers");
+    void stopAll(0);
+  };
+  process.on("SIGINT", () => onSignal("SIGINT"));
+  process.on("SIGTERM", () => onSignal("SIGTERM"));
+
+  for (let i = 0; i < count; i++) fork();
+  await ready;
+}

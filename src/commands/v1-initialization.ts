@@ -1,0 +1,42 @@
+import { failedPrecondition, notFound } from "../errors/usher-error.ts";
+import { codeQueries } from "../queries/codes.ts";
+import type { NewEvent } from "../queries/events.ts";
+import { userUpdates } from "../queries/user-updates.ts";
+import type { Actor, CommandDeps, WriteDetails } from "./deps.ts";
+import { addInitCode, awaitsInitialization, previousAuthRequestId } from "./init-codes.ts";
+import { writeUserEvents } from "./user-events.ts";
+import { lockHumanInOrg, v1Target } from "./v1-scope.ts";
+
+/**
+ * v1 ResendHumanInitialization (spec §5.3). Order: user in the context organization (NOT_FOUND
+ * `COMMAND-2M9df`) → `user.write` on it → waiting for initialisation (else FAILED_PRECONDITION
+ * `COMMAND-2M9sd`) → an `email` that differs byte for byte from the current address changes it
+ * (`user.human.email.changed`, unverified; no format check, no trimming) → a new init code,
+ * the old one invalid, mailed to the (new) address.
+ */
+export async function resendInitialization(
+  deps: CommandDeps,
+  actor: Actor,
+  userId: string,
+  email: string,
+): Promise<WriteDetails> {
+  return deps.db.transaction(async (tx) => {
+    const user = await lockHumanInOrg(tx, userId, actor.orgId);
+    if (!user) throw notFound("COMMAND-2M9df", "Errors.User.NotFound");
+    deps.authz.require(actor.caller, "user.write", v1Target(user), "AUTH-5mWD2");
+    if (!(await awaitsInitialization(tx, user)))
+      throw failedPrecondition("COMMAND-2M9sd", "Errors.User.AlreadyInitialised");
+    const events: NewEvent[] = [];
+    let recipient = user;
+    if (email && email !== user.email) {
+      // A new address ends the verified flag and any email code sent to the old one.
+      await codeQueries(tx).consume(user.orgId, user.id, "email");
+      await userUpdates(tx).apply(user.orgId, user.id, { email, emailVerified: false });
+      events.push({ type: "user.human.email.changed", payload: { email } });
+      recipient = { ...user, email, emailVerified: false };
+    }
+    const authRequestId = await previousAuthRequestId(tx, user);
+    events.push(await addInitCode(tx, deps, recipient, authRequestId));
+    return writeUserEvents(tx, user, actor.caller.userId, deps.now(), events);
+  });
+}

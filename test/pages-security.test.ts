@@ -1,0 +1,208 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { addressKey } from "../src/api/pages/page-throttles.ts";
+import { uuidv7 } from "../src/domain/ids.ts";
+import { linkFrom } from "./helpers/browser.ts";
+import { getPage, linkFields, postForm } from "./helpers/form-client.ts";
+import { apiUser, eventTypes, initialUser, invitedUser } from "./helpers/pages.ts";
+import { type SmtpCatcher, startSmtpCatcher } from "./helpers/smtp-catcher.ts";
+import { startTestApp, type TestApp } from "./helpers/test-app.ts";
+
+const INIT = "/ui/login/user/init";
+const INVITE = "/ui/login/user/invite";
+const PASSWORD = { password: "correct horse battery", password2: "correct horse battery" };
+let smtp: SmtpCatcher;
+let t: TestApp;
+
+before(async () => {
+  smtp = await startSmtpCatcher();
+  t = await startTestApp({ config: { smtpUrl: smtp.url } });
+});
+after(async () => {
+  await t?.stop();
+  await smtp?.close();
+});
+
+async function linkFor(email: string, path: string): Promise<string> {
+  return linkFrom(await smtp.waitFor((m) => m.to.includes(email)), path);
+}
+
+/** A page's HTML without its per-request form tokens. */
+const tokenless = (html: string) => html.replace(/name="form_token" value="[^"]+"/g, "");
+
+describe("scanner safety and form tokens (no browser)", () => {
+  test("GETs of a link change nothing and carry strict headers", async () => {
+    const u = await invitedUser(t);
+    const link = await linkFor(u.email, INVITE);
+    for (let i = 0; i < 3; i++) {
+      const page = await getPage(link);
+      assert.equal(page.status, 200);
+      assert.doesNotMatch(page.html, /<script|style=/i);
+      const csp = page.headers.get("content-security-policy") ?? "";
+      assert.match(csp, /default-src 'none'/);
+      assert.doesNotMatch(csp, /unsafe-inline|script-src/);
+      assert.equal(page.headers.get("x-frame-options"), "DENY");
+      assert.equal(page.headers.get("cache-control"), "no-store");
+      assert.equal(page.headers.get("referrer-policy"), "same-origin");
+    }
+    assert.deepEqual(await apiUser(t, u.userId), {
+      state: "USER_STATE_ACTIVE",
+      emailVerified: false,
+      passwordSet: false,
+      passwordChangeRequired: false,
+    });
+    const page = await getPage(link);
+    const done = await postForm(
+      new URL(INVITE, link).toString(),
+      { ...linkFields(link), ...PASSWORD, form_token: page.token ?? "", action: "submit" },
+      { cookie: page.cookie ?? "" },
+    );
+    assert.equal(done.status, 303, done.html);
+    assert.equal(done.headers.get("location"), "/ui/login/done?lang=en&flow=invite");
+    assert.equal((await apiUser(t, u.userId)).passwordSet, true, "the code still worked after the GETs");
+  });
+
+  test("posts without a valid form token are refused and change nothing", async () => {
+    const u = await initialUser(t);
+    const other = await initialUser(t);
+    const link = await linkFor(u.email, INIT);
+    const url = new URL(INIT, link).toString();
+    const fields = { ...linkFields(link), ...PASSWORD, action: "submit" };
+    const mine = await getPage(link);
+    const theirs = await getPage(await linkFor(other.email, INIT));
+    const [expiry, rest] = (mine.token ?? "").split(/\.(.*)/s);
+    const attempts: Array<[string, Record<string, string>, Record<string, string>]> = [
+      ["no token", fields, { cookie: mine.cookie ?? "" }],
+      ["no cookie", { ...fields, form_token: mine.token ?? "" }, {}],
+      [
+        "another user's token",
+        { ...fields, form_token: theirs.token ?? "" },
+        { cookie: theirs.cookie ?? "" },
+      ],
+      [
+        "a changed expiry",
+        { ...fields, form_token: `${Number(expiry) + 1}.${rest}` },
+        { cookie: mine.cookie ?? "" },
+      ],
+      [
+        "a foreign Origin",
+        { ...fields, form_token: mine.token ?? "" },
+        { cookie: mine.cookie ?? "", origin: "https://evil.example" },
+      ],
+    ];
+    for (const [why, body, headers] of attempts) {
+      const res = await postForm(url, body, headers);
+      assert.equal(res.status, 403, `${why}: ${res.status}`);
+      assert.match(res.html, /This form has expired/, why);
+    }
+    assert.equal((await apiUser(t, u.userId)).state, "USER_STATE_INITIAL");
+    assert.ok(!(await eventTypes(t, u.userId)).includes("user.human.initialization.check.failed"));
+    const ok = await postForm(
+      url,
+      { ...fields, form_token: mine.token ?? "" },
+      { cookie: mine.cookie ?? "" },
+    );
+    assert.equal(ok.status, 303, ok.html);
+    assert.equal((await apiUser(t, u.userId)).state, "USER_STATE_ACTIVE");
+  });
+});
+
+describe("nothing tells whether a user exists", () => {
+  test("a wrong code and an unknown user get the same pages", async () => {
+    const u = await invitedUser(t);
+    const link = await linkFor(u.email, INVITE);
+    const unknown = new URL(link);
+    unknown.searchParams.set("userID", uuidv7());
+    const answers: string[] = [];
+    for (const target of [link, unknown.toString()]) {
+      const page = await getPage(target);
+      const fields = { ...linkFields(target), code: "WRONG1", ...PASSWORD, action: "submit" };
+      const res = await postForm(
+        new URL(INVITE, link).toString(),
+        { ...fields, form_token: page.token ?? "" },
+        {
+          cookie: page.cookie ?? "",
+        },
+      );
+      assert.equal(res.status, 400);
+      answers.push(tokenless(res.html).replace(/userID=[^&"]+|name="userID" value="[^"]+"/g, ""));
+    }
+    assert.equal(answers[0], answers[1]);
+    assert.equal((await eventTypes(t, u.userId)).at(-1), "user.human.invite.check.failed");
+  });
+
+  test("'send me a new one' answers alike, and both run into the same throttle", async () => {
+    const u = await invitedUser(t);
+    const link = await linkFor(u.email, INVITE);
+    const unknown = new URL(link);
+    unknown.searchParams.set("userID", uuidv7());
+    const outcomes: Array<Array<[number, string | null, string]>> = [];
+    for (const target of [link, unknown.toString()]) {
+      const page = await getPage(target);
+      const seen: Array<[number, string | null, string]> = [];
+      for (let i = 0; i < 3; i++) {
+        const res = await postForm(
+          new URL(INVITE, link).toString(),
+          { ...linkFields(target), form_token: page.token ?? "", action: "resend" },
+          { cookie: page.cookie ?? "" },
+        );
+        seen.push([res.status, res.headers.get("location"), res.html]);
+      }
+      outcomes.push(seen);
+    }
+    const [known, nobody] = outcomes;
+    assert.deepEqual(
+      known?.map((o) => o[0]),
+      [303, 303, 429],
+    );
+    assert.deepEqual(known, nobody);
+    assert.match(known?.[2]?.[2] ?? "", /try again in 6 minutes/);
+    await smtp.waitFor(
+      (m) => m.to.includes(u.email) && smtp.mails.filter((x) => x.to.includes(u.email)).length === 3,
+    );
+  });
+});
+
+describe("limits and odd requests", () => {
+  test("posts are throttled per client address", async () => {
+    const u = await initialUser(t);
+    const link = await linkFor(u.email, INIT);
+    const page = await getPage(link);
+    for (const address of ["127.0.0.1", "::ffff:127.0.0.1"])
+      await t.app.db.query(
+        `insert into send_throttle (key, tokens, updated_at) values ($1, 0, $2)
+         on conflict (key) do update set tokens = 0, updated_at = $2`,
+        [addressKey(address), t.app.deps.now()],
+      );
+    try {
+      const res = await postForm(
+        new URL(INIT, link).toString(),
+        { ...linkFields(link), ...PASSWORD, form_token: page.token ?? "", action: "submit" },
+        { cookie: page.cookie ?? "" },
+      );
+      assert.equal(res.status, 429);
+      assert.equal(res.headers.get("retry-after"), "120");
+      assert.match(res.html, /try again in 2 minutes/);
+      assert.equal((await apiUser(t, u.userId)).state, "USER_STATE_INITIAL");
+    } finally {
+      await t.app.db.query("delete from send_throttle where key like 'ui:addr:%'");
+    }
+  });
+
+  test("broken links, unknown paths, other methods, the stylesheet", async () => {
+    const noUser = await getPage(`${t.baseUrl}${INIT}?code=ABC123`);
+    assert.equal(noUser.status, 400);
+    assert.match(noUser.html, /This link is incomplete/);
+    const german = await getPage(`${t.baseUrl}${INIT}?code=ABC123`, { "accept-language": "fr;q=0.9, de-CH" });
+    assert.match(german.html, /<html lang="de">/);
+    const missing = await getPage(`${t.baseUrl}/ui/login/nothing`);
+    assert.equal(missing.status, 404);
+    assert.match(missing.html, /Page not found/);
+    const put = await fetch(`${t.baseUrl}${INIT}`, { method: "PUT" });
+    assert.equal(put.status, 405);
+    assert.equal(put.headers.get("allow"), "GET, HEAD, POST");
+    const css = await fetch(`${t.baseUrl}/ui/login/assets/pages.css`);
+    assert.equal(css.status, 200);
+    assert.match(css.headers.get("content-type") ?? "", /^text\/css/);
+  });
+});
