@@ -1,5 +1,9 @@
 import type { Queryable } from "../db/types.ts";
-import { checkPasswordPolicy, DEFAULT_PASSWORD_POLICY } from "../domain/password-policy.ts";
+import {
+  checkPasswordPolicy,
+  DEFAULT_PASSWORD_POLICY,
+  type PasswordPolicy,
+} from "../domain/password-policy.ts";
 import { hashPassword, verifyPassword } from "../domain/passwords.ts";
 import type { User } from "../domain/user.ts";
 import { failedPrecondition, invalidArgument, type UsherError } from "../errors/usher-error.ts";
@@ -32,10 +36,13 @@ export interface PreparedPassword {
  * and must not run under the user's row lock. The complexity error is kept, not thrown, so
  * the command raises it after the earlier preconditions (spec order).
  */
-export async function preparePassword(pw: NewPassword): Promise<PreparedPassword> {
+export async function preparePassword(
+  pw: NewPassword,
+  policy: PasswordPolicy = DEFAULT_PASSWORD_POLICY,
+): Promise<PreparedPassword> {
   if ("hash" in pw) return { hash: pw.hash, changeRequired: pw.changeRequired, policyError: undefined };
   try {
-    checkPasswordPolicy(DEFAULT_PASSWORD_POLICY, pw.plain);
+    checkPasswordPolicy(policy, pw.plain);
   } catch (e) {
     return { hash: null, changeRequired: pw.changeRequired, policyError: e as UsherError };
   }

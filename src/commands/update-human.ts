@@ -1,5 +1,6 @@
 import type { Action } from "../authz/authorizer.ts";
 import { normalizeEmail } from "../domain/email.ts";
+import { passwordPolicyOf } from "../domain/password-policy.ts";
 import { isSupportedHash } from "../domain/passwords.ts";
 import { type ProfileUpdate, profileChange } from "../domain/profile-change.ts";
 import { checkUrlTemplate } from "../domain/url-template.ts";
@@ -50,7 +51,9 @@ export async function updateHumanUser(
   if (pw?.password && "hash" in pw.password && !isSupportedHash(pw.password.hash))
     throw invalidArgument("USER-oz74onzvqr", "Errors.User.Password.NotSupported");
   if (pw && !pw.password) throw invalidArgument("COMMAND-3klek4sbns", "Errors.User.Password.Empty");
-  const prepared = pw?.password ? await preparePassword(pw.password) : undefined;
+  const prepared = pw?.password
+    ? await preparePassword(pw.password, passwordPolicyOf(deps.config))
+    : undefined;
 
   const outcome = await deps.db.transaction(async (tx) => {
     const user = await lockHuman(tx, userId);

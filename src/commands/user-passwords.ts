@@ -1,3 +1,4 @@
+import { passwordPolicyOf } from "../domain/password-policy.ts";
 import { checkUrlTemplate } from "../domain/url-template.ts";
 import { UserState } from "../domain/user.ts";
 import { failedPrecondition, notFound } from "../errors/usher-error.ts";
@@ -81,7 +82,7 @@ export async function setPassword(
   password: NewPassword,
   proof: PasswordProof,
 ) {
-  const prepared = await preparePassword(password);
+  const prepared = await preparePassword(password, passwordPolicyOf(deps.config));
   const outcome = await deps.db.transaction(async (tx) => {
     const user = await lockHuman(tx, userId);
     if (!user) throw failedPrecondition("COMMAND-G8dh3", "Errors.User.Password.NotFound");

@@ -1,6 +1,6 @@
 import { normalizeEmail } from "../domain/email.ts";
 import { uuidv7 } from "../domain/ids.ts";
-import { checkPasswordPolicy, DEFAULT_PASSWORD_POLICY } from "../domain/password-policy.ts";
+import { checkPasswordPolicy, passwordPolicyOf } from "../domain/password-policy.ts";
 import { hashPassword, isSupportedHash } from "../domain/passwords.ts";
 import { checkUrlTemplate } from "../domain/url-template.ts";
 import { defaultDisplayName, type User, UserState } from "../domain/user.ts";
@@ -60,7 +60,7 @@ export async function addHumanUser(
   deps.authz.require(actor.caller, "user.write", { orgId: input.orgId, email }, "AUTH-AWfge");
   const userId = input.userId?.trim() || uuidv7();
   const username = input.username?.trim() || email;
-  if (pw && "plain" in pw) checkPasswordPolicy(DEFAULT_PASSWORD_POLICY, pw.plain);
+  if (pw && "plain" in pw) checkPasswordPolicy(passwordPolicyOf(deps.config), pw.plain);
   // Hash outside the transaction: it is the slow part and needs no lock.
   const passwordHash = pw ? ("plain" in pw ? await hashPassword(pw.plain) : pw.hash) : null;
 

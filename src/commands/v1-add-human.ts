@@ -1,4 +1,5 @@
 import { normalizeEmail } from "../domain/email.ts";
+import { type PasswordPolicy, passwordPolicyOf } from "../domain/password-policy.ts";
 import { invalidArgument } from "../errors/usher-error.ts";
 import type { Actor, CommandDeps, WriteDetails } from "./deps.ts";
 import { joinTransaction } from "./in-transaction.ts";
@@ -51,7 +52,7 @@ export async function addHumanV1(
   if (creation === "import") normalizeEmail(input.email);
   // Hashed before the transaction (argon2id is the slow part); an imported hash is kept as
   // given and its format checked by addHumanUser.
-  const password = input.password && (await preparedPassword(input.password));
+  const password = input.password && (await preparedPassword(input.password, passwordPolicyOf(deps.config)));
   return deps.db.transaction(async (tx) => {
     const joined = joinTransaction(deps, tx);
     const created = await addHumanUser(joined, actor, {
@@ -77,9 +78,9 @@ export async function addHumanV1(
 }
 
 /** A plain password checked for complexity and hashed; an imported hash as given. */
-async function preparedPassword(pw: NewPassword): Promise<NewPassword> {
+async function preparedPassword(pw: NewPassword, policy: PasswordPolicy): Promise<NewPassword> {
   if ("hash" in pw) return pw;
-  const prepared = await preparePassword(pw);
+  const prepared = await preparePassword(pw, policy);
   if (prepared.policyError) throw prepared.policyError;
   return { hash: prepared.hash ?? "", changeRequired: prepared.changeRequired };
 }

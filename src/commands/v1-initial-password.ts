@@ -1,3 +1,4 @@
+import { passwordPolicyOf } from "../domain/password-policy.ts";
 import { failedPrecondition } from "../errors/usher-error.ts";
 import type { Actor, CommandDeps, WriteDetails } from "./deps.ts";
 import { awaitsInitialization } from "./init-codes.ts";
@@ -19,7 +20,10 @@ export async function setInitialPassword(
   password: string,
 ): Promise<WriteDetails> {
   // argon2id runs before the transaction, never under the user's row lock.
-  const prepared = await preparePassword({ plain: password, changeRequired: true });
+  const prepared = await preparePassword(
+    { plain: password, changeRequired: true },
+    passwordPolicyOf(deps.config),
+  );
   return deps.db.transaction(async (tx) => {
     const user = await lockHumanInOrg(tx, userId, actor.orgId);
     if (!user) throw failedPrecondition("COMMAND-G8dh3", "Errors.User.Password.NotFound");

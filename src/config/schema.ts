@@ -39,6 +39,11 @@ export interface RawConfig {
   emailCodeTtl: number;
   passwordCodeTtl: number;
   codeMaxAttempts: number;
+  passwordMinLength: number;
+  passwordRequireLowercase: boolean;
+  passwordRequireUppercase: boolean;
+  passwordRequireNumber: boolean;
+  passwordRequireSymbol: boolean;
   throttleEnabled: boolean;
   throttleUserBurst: number;
   throttleUserInterval: number;
@@ -232,6 +237,41 @@ export const KEYS: readonly KeySpec[] = [
     kind: "duration",
     default: "1h",
     doc: "How long a password reset code is valid.",
+  },
+  {
+    key: "passwordMinLength",
+    env: ["USHER_PASSWORD_MIN_LENGTH"],
+    kind: "int",
+    default: "8",
+    doc: "Shortest password accepted (characters).",
+  },
+  {
+    key: "passwordRequireLowercase",
+    env: ["USHER_PASSWORD_REQUIRE_LOWERCASE"],
+    kind: "bool",
+    default: "false",
+    doc: "Passwords must contain a lower-case letter.",
+  },
+  {
+    key: "passwordRequireUppercase",
+    env: ["USHER_PASSWORD_REQUIRE_UPPERCASE"],
+    kind: "bool",
+    default: "false",
+    doc: "Passwords must contain an upper-case letter.",
+  },
+  {
+    key: "passwordRequireNumber",
+    env: ["USHER_PASSWORD_REQUIRE_NUMBER"],
+    kind: "bool",
+    default: "false",
+    doc: "Passwords must contain a digit.",
+  },
+  {
+    key: "passwordRequireSymbol",
+    env: ["USHER_PASSWORD_REQUIRE_SYMBOL"],
+    kind: "bool",
+    default: "false",
+    doc: "Passwords must contain a character that is neither a letter nor a digit.",
   },
   {
     key: "codeMaxAttempts",

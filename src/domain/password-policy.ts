@@ -17,6 +17,23 @@ export const DEFAULT_PASSWORD_POLICY: PasswordPolicy = {
   hasSymbol: false,
 };
 
+/** The policy a configuration asks for (`USHER_PASSWORD_*`). */
+export function passwordPolicyOf(c: {
+  passwordMinLength: number;
+  passwordRequireLowercase: boolean;
+  passwordRequireUppercase: boolean;
+  passwordRequireNumber: boolean;
+  passwordRequireSymbol: boolean;
+}): PasswordPolicy {
+  return {
+    minLength: c.passwordMinLength,
+    hasLowercase: c.passwordRequireLowercase,
+    hasUppercase: c.passwordRequireUppercase,
+    hasNumber: c.passwordRequireNumber,
+    hasSymbol: c.passwordRequireSymbol,
+  };
+}
+
 /** Throws ZITADEL's `DOMAIN-…` error for the first rule the password breaks. */
 export function checkPasswordPolicy(policy: PasswordPolicy, password: string): void {
   if ([...password].length < policy.minLength) {

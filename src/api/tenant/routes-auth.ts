@@ -1,6 +1,7 @@
 import type { CommandDeps } from "../../commands/deps.ts";
 import { preparePassword } from "../../commands/password-change.ts";
 import { acceptCode } from "../../commands/tenant-onboarding.ts";
+import { passwordPolicyOf } from "../../domain/password-policy.ts";
 import { secondsUntilToken } from "../../domain/token-bucket.ts";
 import { throttleQueries } from "../../queries/throttle.ts";
 import type { TenantCall, TenantRoute } from "./route.ts";
@@ -62,7 +63,10 @@ export function authRoutes(deps: CommandDeps): TenantRoute[] {
       async handler(c) {
         const b = c.body as { user_id: string; code: string; password: string };
         await throttle(c, b.user_id);
-        const prepared = await preparePassword({ plain: b.password, changeRequired: false });
+        const prepared = await preparePassword(
+          { plain: b.password, changeRequired: false },
+          passwordPolicyOf(deps.config),
+        );
         if (prepared.policyError)
           throw validation([{ field: "body.password", message: prepared.policyError.text() }]);
         if (!(await acceptCode(deps, c.tenantId, b.user_id, b.code, prepared))) throw invalidCode();
