@@ -189,6 +189,26 @@ describe("limits and odd requests", () => {
     }
   });
 
+  test("the forms show and apply the configured password policy", async () => {
+    const strict = await startTestApp({ config: { passwordMinLength: 10, passwordRequireNumber: true } });
+    try {
+      const link = `${strict.baseUrl}${INIT}?userID=${uuidv7()}&orgID=${strict.defaultOrgId}&code=ABC123`;
+      const page = await getPage(link, { "accept-language": "de" });
+      assert.match(page.html, /Mindestens 10 Zeichen, darunter eine Ziffer\./);
+      assert.match(page.html, /minlength="10"/);
+      const fields = { ...linkFields(link), password: "no digits here", password2: "no digits here" };
+      const res = await postForm(
+        new URL(INIT, link).toString(),
+        { ...fields, form_token: page.token ?? "", action: "submit" },
+        { cookie: page.cookie ?? "", "accept-language": "de" },
+      );
+      assert.equal(res.status, 400);
+      assert.match(res.html, /id="password-error">Das Passwort erfüllt die Anforderungen nicht\./);
+    } finally {
+      await strict.stop();
+    }
+  });
+
   test("broken links, unknown paths, other methods, the stylesheet", async () => {
     const noUser = await getPage(`${t.baseUrl}${INIT}?code=ABC123`);
     assert.equal(noUser.status, 400);

@@ -304,3 +304,29 @@ describe("message texts", () => {
     assert.equal(reset.body.subject, "Invitation to Usher");
   });
 });
+
+describe("set-initial-password takes only invite and init codes", () => {
+  test("an email verification code cannot replace an existing password", async () => {
+    const created = await rest(t.baseUrl, "POST", "/v2/users/human", {
+      token: t.adminToken,
+      body: {
+        profile: { givenName: "Has", familyName: "Password" },
+        email: { email: `${unique("haspw")}@example.com`, returnCode: {} },
+        password: { password: "the original password" },
+      },
+    });
+    assert.equal(created.status, 200, JSON.stringify(created.body));
+    const emailCode = created.body.emailCode as string;
+    const res = await v1("POST", "/v1/auth/set-initial-password", {
+      user_id: created.body.userId,
+      code: emailCode,
+      password: "an attacker's password",
+    });
+    assertError(res, 400, "invalid_code");
+    const verify = await v1("POST", "/v1/auth/verify-email", {
+      user_id: created.body.userId,
+      code: emailCode,
+    });
+    assert.equal(verify.status, 200, "the email code itself is still good for verifying the address");
+  });
+});

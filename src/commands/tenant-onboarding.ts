@@ -111,7 +111,11 @@ export async function acceptCode(
     const at = deps.now();
     let matched: "init" | "invite" | "email" | undefined;
     const failures: NewEvent[] = [];
-    const kinds = user.state === UserState.Initial ? INITIAL_KINDS : ACTIVE_KINDS;
+    // Setting a password takes an init or invite code: an email code proves the address only,
+    // and must never replace a password the user already has.
+    const kinds = (user.state === UserState.Initial ? INITIAL_KINDS : ACTIVE_KINDS).filter(
+      (k) => !password || k !== "email",
+    );
     for (const kind of kinds) {
       if (!(await codes.get(orgId, userId, kind))?.codeHash) continue;
       if ((await checkCode(tx, deps, user, kind, code)) === "ok") {

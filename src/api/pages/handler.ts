@@ -60,7 +60,7 @@ async function showForm(p: PageRequest, flow: Flow): Promise<void> {
   };
   const t = await textsForUser(p, v.userId, v.orgId);
   if (!v.userId || v.userId.length > 200) return render(p, 400, messagePage(t, t.badLink));
-  render(p, 200, formPage(t, flow, v, formToken(p, flow.name, v.userId)));
+  render(p, 200, formPage(t, flow, v, formToken(p, flow.name, v.userId), { policy: p.policy }));
 }
 
 function notAllowed(p: PageRequest, allow: string): void {

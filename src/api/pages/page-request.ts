@@ -1,4 +1,5 @@
 import type { CommandDeps } from "../../commands/deps.ts";
+import { type PasswordPolicy, passwordPolicyOf } from "../../domain/password-policy.ts";
 import { userQueries } from "../../queries/users.ts";
 import type { Req, Res } from "../http/io.ts";
 import { csrfKey, issueFormToken, newNonce, nonceCookie, nonceFromCookies } from "./csrf.ts";
@@ -15,6 +16,8 @@ export interface PageRequest {
   /** The application URL to send people to after success, when configured and valid. */
   readonly successUrl: string | undefined;
   readonly csp: string;
+  /** The configured password policy, shown on the forms and checked on submit. */
+  readonly policy: PasswordPolicy;
   /** The browser's form nonce from its cookie, or a new one (then set with the response). */
   readonly nonce: string;
   readonly setCookie: string | undefined;
@@ -33,6 +36,7 @@ export function pageRequest(deps: CommandDeps, req: Req, res: Res, url: URL): Pa
     url,
     successUrl,
     csp: pageCsp(successUrl ? [new URL(successUrl).origin] : []),
+    policy: passwordPolicyOf(deps.config),
     nonce,
     setCookie: known ? undefined : nonceCookie(nonce, secure),
   };

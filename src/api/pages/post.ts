@@ -1,5 +1,5 @@
 import { preparePassword } from "../../commands/password-change.ts";
-import { checkPasswordPolicy, DEFAULT_PASSWORD_POLICY } from "../../domain/password-policy.ts";
+import { checkPasswordPolicy, type PasswordPolicy } from "../../domain/password-policy.ts";
 import { UsherError } from "../../errors/usher-error.ts";
 import { BodyTooLarge, readBody } from "../http/io.ts";
 import { checkFormToken, csrfKey } from "./csrf.ts";
@@ -28,7 +28,8 @@ export async function handlePost(p: PageRequest, flow: Flow): Promise<void> {
   if (!v.userId || v.userId.length > 200) return render(p, 400, messagePage(t, t.badLink));
   const token = formToken(p, flow.name, v.userId);
   if (!trustedPost(p, flow, v.userId, form.get("form_token") ?? "")) {
-    return render(p, 403, formPage(t, flow, v, token, [{ field: "", message: t.formExpired }]));
+    const errors = [{ field: "", message: t.formExpired }];
+    return render(p, 403, formPage(t, flow, v, token, { policy: p.policy, errors }));
   }
   const lang = `lang=${t.lang}&flow=${flow.name}`;
   if (form.get("action") === "resend") {
@@ -39,10 +40,10 @@ export async function handlePost(p: PageRequest, flow: Flow): Promise<void> {
     }
     return seeOther(p.res, `/ui/login/sent?${lang}`, p.csp);
   }
-  const errors = fieldErrors(t, flow, v.code, form);
-  if (errors.length > 0) return render(p, 400, formPage(t, flow, v, token, errors));
+  const errors = fieldErrors(t, flow, p.policy, v.code, form);
+  if (errors.length > 0) return render(p, 400, formPage(t, flow, v, token, { policy: p.policy, errors }));
   const password = flow.setsPassword
-    ? await preparePassword({ plain: form.get("password") ?? "", changeRequired: false })
+    ? await preparePassword({ plain: form.get("password") ?? "", changeRequired: false }, p.policy)
     : undefined;
   if (!(await flow.submit(p.deps, v.orgId, v.userId, v.code, password))) {
     return render(p, 400, invalidCodePage(t, flow, v, token));
@@ -86,17 +87,25 @@ function trustedPost(p: PageRequest, flow: Flow, userId: string, token: string):
 }
 
 /** What is wrong with the typed fields, in the order of the form. */
-function fieldErrors(t: PageTexts, flow: Flow, code: string, form: URLSearchParams): FieldError[] {
+function fieldErrors(
+  t: PageTexts,
+  flow: Flow,
+  policy: PasswordPolicy,
+  code: string,
+  form: URLSearchParams,
+): FieldError[] {
   const errors: FieldError[] = [];
   if (!code) errors.push({ field: "code", message: t.codeMissing });
   if (!flow.setsPassword) return errors;
   const password = form.get("password") ?? "";
-  const min = DEFAULT_PASSWORD_POLICY.minLength;
   try {
-    checkPasswordPolicy(DEFAULT_PASSWORD_POLICY, password);
+    checkPasswordPolicy(policy, password);
   } catch (e) {
     if (!(e instanceof UsherError)) throw e;
-    const message = e.id === "DOMAIN-HuJf6" ? t.passwordTooShort(min) : t.passwordRules;
+    const message =
+      e.id === "DOMAIN-HuJf6"
+        ? t.passwordTooShort(policy.minLength)
+        : `${t.passwordRules} ${t.passwordHint(policy)}`;
     errors.push({ field: "password", message });
   }
   if (password !== (form.get("password2") ?? ""))

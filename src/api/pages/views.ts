@@ -1,4 +1,4 @@
-import { DEFAULT_PASSWORD_POLICY } from "../../domain/password-policy.ts";
+import type { PasswordPolicy } from "../../domain/password-policy.ts";
 import { escapeHtml as e } from "../../outbox/templates.ts";
 import type { Flow } from "./flows.ts";
 import { errorSummary, type FieldError, hidden, input, layout, para } from "./html.ts";
@@ -17,12 +17,12 @@ export function formPage(
   flow: Flow,
   v: FormValues,
   token: string,
-  errors: readonly FieldError[] = [],
+  form: { policy: PasswordPolicy; errors?: readonly FieldError[] },
 ): string {
+  const errors = form.errors ?? [];
   const ft = t.flows[flow.name];
   const errorOf = (field: string) => errors.find((er) => er.field === field)?.message;
   const first = errors.find((er) => er.field)?.field;
-  const min = DEFAULT_PASSWORD_POLICY.minLength;
   let fields = input({
     id: "code",
     label: t.codeLabel,
@@ -36,12 +36,12 @@ export function formPage(
     autofocus: first === "code",
   });
   if (flow.setsPassword) {
-    const pw = { type: "password", autocomplete: "new-password", minLength: min } as const;
+    const pw = { type: "password", autocomplete: "new-password", minLength: form.policy.minLength } as const;
     fields += input({
       ...pw,
       id: "password",
       label: t.passwordLabel,
-      hint: t.passwordHint(min),
+      hint: t.passwordHint(form.policy),
       error: errorOf("password"),
       autofocus: first === "password",
     });

@@ -1,4 +1,12 @@
 import type { PageTexts } from "./types.ts";
+import { joinWords, requiredClasses } from "./words.ts";
+
+const CLASSES = {
+  lower: "ein Kleinbuchstabe",
+  upper: "ein Großbuchstabe",
+  number: "eine Ziffer",
+  symbol: "ein Sonderzeichen",
+};
 
 /** German texts of the hosted pages (formal address, as in the German emails). */
 export const de: PageTexts = {
@@ -30,7 +38,10 @@ export const de: PageTexts = {
   codeLabel: "Code",
   codeHint: "Der Code aus der E-Mail, zum Beispiel A1B2C3.",
   passwordLabel: "Neues Passwort",
-  passwordHint: (n) => `Mindestens ${n} Zeichen.`,
+  passwordHint: (p) => {
+    const needs = requiredClasses(p, CLASSES);
+    return `Mindestens ${p.minLength} Zeichen${needs.length ? `, darunter ${joinWords(needs, "und")}` : ""}.`;
+  },
   confirmLabel: "Neues Passwort bestätigen",
   errorTitlePrefix: "Fehler: ",
   errorSummary: "Es gibt ein Problem",

@@ -1,4 +1,12 @@
 import type { PageTexts } from "./types.ts";
+import { joinWords, requiredClasses } from "./words.ts";
+
+const CLASSES = {
+  lower: "a lower-case letter",
+  upper: "an upper-case letter",
+  number: "a digit",
+  symbol: "a symbol",
+};
 
 /** English texts of the hosted pages. */
 export const en: PageTexts = {
@@ -29,7 +37,10 @@ export const en: PageTexts = {
   codeLabel: "Code",
   codeHint: "The code from the email, for example A1B2C3.",
   passwordLabel: "New password",
-  passwordHint: (n) => `At least ${n} characters.`,
+  passwordHint: (p) => {
+    const needs = requiredClasses(p, CLASSES);
+    return `At least ${p.minLength} characters${needs.length ? `, with ${joinWords(needs, "and")}` : ""}.`;
+  },
   confirmLabel: "Confirm new password",
   errorTitlePrefix: "Error: ",
   errorSummary: "There is a problem",

@@ -1,3 +1,5 @@
+import type { PasswordPolicy } from "../../../domain/password-policy.ts";
+
 /** The three hosted pages, named after the code they take. */
 export type FlowName = "init" | "invite" | "email";
 
@@ -24,7 +26,8 @@ export interface PageTexts {
   codeLabel: string;
   codeHint: string;
   passwordLabel: string;
-  passwordHint: (minLength: number) => string;
+  /** The password rules in one sentence. */
+  passwordHint: (policy: PasswordPolicy) => string;
   confirmLabel: string;
   /** Prefix of `<title>` when the page reports errors (screen readers hear it first). */
   errorTitlePrefix: string;
