@@ -2,7 +2,7 @@
 // and integration tests (test/**/*.test.ts). On PGlite it first prepares one migrated database
 // folder that every test app copies, so each file does not pay for initdb.
 import { spawnSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -30,6 +30,14 @@ if (!env.USHER_TEST_DATABASE_URL) {
   );
   if (prepared.status !== 0) process.exit(prepared.status ?? 1);
   env.USHER_TEST_PGLITE_TEMPLATE = template;
+}
+// The hosted-page tests drive Debian's Chromium. Outside CI a machine without it still runs
+// everything else, and says loudly that the browser tests were skipped; in CI they must run.
+if (!existsSync("/usr/bin/chromium") && !process.env.CI && env.USHER_SKIP_BROWSER_TESTS === undefined) {
+  console.log(
+    "Chromium is not installed (apt-get install chromium): the browser tests are SKIPPED this run.",
+  );
+  env.USHER_SKIP_BROWSER_TESTS = "1";
 }
 console.log(`running ${files.length} test files on ${env.USHER_TEST_DATABASE_URL ? "PostgreSQL" : "PGlite"}`);
 const result = spawnSync(
