@@ -28,6 +28,7 @@ export interface ProfileSummary {
 function areaOf(url: string, fn: string): string {
   if (!url) return fn.startsWith("(") ? fn : "(native)";
   if (url.startsWith("node:")) return `node:${url.slice(5).split("/")[0]}`;
+  if (url.startsWith("wasm://")) return "WebAssembly (Cedar; hash-wasm when hashing)";
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg?.[1]) return pkg[1];
   const src = /\/(src|bench|bin)\/(.*)$/.exec(url);
@@ -45,14 +46,16 @@ const shortUrl = (url: string) =>
     .replace(/^.*\/(src|bench|bin)\//, "$1/");
 
 /**
- * Reads the newest `.cpuprofile` in `dir` and sums self time per function and per area over
+ * Reads the newest main-thread `.cpuprofile` in `dir` and sums self time per function and per area over
  * the samples taken between `fromMs` and `toMs` after the process started.
  */
 export function summarizeProfile(dir: string, fromMs: number, toMs: number, topN = 15): ProfileSummary {
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith(".cpuprofile"))
-    .sort();
-  const file = files.at(-1);
+  // CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile: thread 0 is the main thread (tsx's
+  // module loader runs on a thread of its own and writes a second, mostly idle profile).
+  const file = readdirSync(dir)
+    .filter((f) => /\.\d+\.0\.\d+\.cpuprofile$/.test(f))
+    .sort()
+    .at(-1);
   if (!file) throw new Error(`no .cpuprofile in ${dir}`);
   const profile = JSON.parse(readFileSync(path.join(dir, file), "utf8")) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));

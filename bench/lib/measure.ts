@@ -36,8 +36,14 @@ export async function measure(
   process.stdout.write(
     `  ${meta.group.padEnd(15)} ${`${meta.op} ${meta.surface}`.padEnd(34)} c=${String(meta.connections).padEnd(3)} ` +
       `${f(result.rps).padStart(6)}/s p50 ${f(result.p50, 1)} p99 ${f(result.p99, 1)} ms err ${result.errors} ` +
-      `cpu ${f(usage.cpuCores, 2)} rss ${f(usage.peakRssMiB)} MiB busy ${f(usage.machineBusyPct)}%\n`,
+      `cpu ${f(usage.cpuCores, 2)} (${f(cpuMsPerRequest(record), 2)} ms/req) rss ${f(usage.peakRssMiB)} MiB ` +
+      `busy ${f(usage.machineBusyPct)}% loadgen ${f(usage.loadgenCores, 2)}\n`,
   );
   for (const s of result.errorSamples.slice(0, 1)) process.stdout.write(`      first error: ${s}\n`);
   return record;
+}
+
+/** Server CPU time per successful request, in milliseconds: a figure less bent by other load. */
+export function cpuMsPerRequest(s: Pick<StepRecord, "server" | "seconds" | "ok">): number {
+  return s.ok > 0 ? (1000 * s.server.cpuCores * s.seconds) / s.ok : Number.NaN;
 }

@@ -125,3 +125,17 @@ export function sampleUsage(rootPids: readonly number[]): { stop(): Usage } {
     },
   };
 }
+
+/**
+ * Waits until the process tree has been (nearly) idle for half a second — below `cores` of
+ * CPU — so a step does not pay for requests still queued from the one before. At most `ms`.
+ */
+export async function waitIdle(pid: number, ms = 30_000, cores = 0.1): Promise<void> {
+  const deadline = Date.now() + ms;
+  const used = () => processTree(pid).reduce((sum, p) => sum + cpuSeconds(p), 0);
+  while (Date.now() < deadline) {
+    const before = used();
+    await new Promise((r) => setTimeout(r, 500));
+    if ((used() - before) / 0.5 < cores) return;
+  }
+}

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import type { StepRecord } from "./measure.ts";
+import { cpuMsPerRequest, type StepRecord } from "./measure.ts";
 import type { Results } from "./results.ts";
 
 const BEGIN = "<!-- bench:results:begin (written by npm run bench; edit outside these markers) -->";
@@ -29,14 +29,20 @@ const LABELS: Record<string, string> = {
 };
 
 function stepTable(steps: readonly StepRecord[], withBacklog: boolean): string {
-  const head = `| operation | surface | conns | ok/s | p50 ms | p99 ms | errors | secs | server CPU (cores) | peak RSS MiB | machine busy |${withBacklog ? " backlog after |" : ""}`;
-  const rule = `| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |${withBacklog ? " ---: |" : ""}`;
+  const head = `| operation | surface | conns | ok/s | p50 ms | p99 ms | errors | secs | server CPU (cores) | CPU ms/request | peak RSS MiB | machine busy | load generator CPU |${withBacklog ? " backlog after |" : ""}`;
+  const rule = `| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |${withBacklog ? " ---: |" : ""}`;
   const rows = steps.map(
     (s) =>
-      `| ${LABELS[s.op] ?? s.op}${s.note ? ` — ${s.note}` : ""} | ${s.surface} | ${s.connections} | ${n0(s.rps)} | ${n1(s.p50)} | ${n1(s.p99)} | ${s.errors} | ${n1(s.seconds)} | ${n2(s.server.cpuCores)} | ${n0(s.server.peakRssMiB)} | ${n0(s.server.machineBusyPct)} % |${withBacklog ? ` ${s.backlogAfter ?? "–"} |` : ""}`,
+      `| ${LABELS[s.op] ?? s.op}${s.note ? ` — ${shortNote(s.note)}` : ""} | ${s.surface} | ${s.connections} | ${n0(s.rps)} | ${n1(s.p50)} | ${n1(s.p99)} | ${s.errors} | ${n1(s.seconds)} | ${n2(s.server.cpuCores)} | ${n2(cpuMsPerRequest(s))} | ${n0(s.server.peakRssMiB)} | ${n0(s.server.machineBusyPct)} % | ${n2(s.server.loadgenCores)} |${withBacklog ? ` ${s.backlogAfter ?? "–"} |` : ""}`,
   );
   return [head, rule, ...rows].join("\n");
 }
+
+/** A note fit for a table cell: a crash is named, its dump is in results.json. */
+const shortNote = (note: string) =>
+  note.startsWith("Usher died")
+    ? `**${note.slice(0, note.indexOf(":"))}** (output in results.json)`
+    : note.replaceAll("|", "/");
 
 /** The generated part of RESULTS.md. */
 export function renderResults(r: Results): string {
@@ -45,7 +51,7 @@ export function renderResults(r: Results): string {
   out.push(
     `Run of ${m.date} on commit \`${m.commit}\`${m.uncommittedFiles ? ` (+${m.uncommittedFiles} uncommitted files in the work tree)` : ""}: ` +
       `${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, ${m.postgres}. ` +
-      `Steps of ${m.seconds} s at ${m.connections.join(" and ")} connections; ${n0(m.seedUsers)} seeded users; whole run ${n0(m.durationSeconds)} s. ` +
+      `Usher ran with \`${m.usherNodeFlags.join(" ") || "(no extra flags)"}\`. Steps of ${m.seconds} s at ${m.connections.join(" and ")} connections; ${n0(m.seedUsers)} seeded users; whole run ${n0(m.durationSeconds)} s. ` +
       `Load averages (1/5/15 min) before: ${m.loadBefore.join(" ")}, after: ${m.loadAfter.join(" ")}. Raw numbers: [results.json](results.json).`,
   );
   const groups: Array<[string, string, boolean]> = [
@@ -101,6 +107,8 @@ export function renderResults(r: Results): string {
         `| self % | area |\n| ---: | --- |\n${p.areas.map((a) => `| ${n1(a.selfPct)} | ${a.area} |`).join("\n")}`,
     );
   }
+  if (r.failures.length > 0)
+    out.push(`### Failures\n\n${r.failures.map((f) => `- ${f.replaceAll("\n", " ")}`).join("\n")}`);
   return out.join("\n\n");
 }
 

@@ -1,7 +1,7 @@
 import type { DeliveryRecord } from "../phases/delivery.ts";
 import type { ProfileRecord } from "../phases/profile.ts";
 import type { StartupRecord } from "../phases/setup-usher.ts";
-import type { StepRecord } from "./measure.ts";
+import { cpuMsPerRequest, type StepRecord } from "./measure.ts";
 
 /** Everything one `npm run bench` measured: what bench/results.json holds. */
 export interface Results {
@@ -21,6 +21,8 @@ export interface Results {
     seconds: number;
     connections: number[];
     seedUsers: number;
+    /** Node flags the Usher processes ran with (beyond --report-on-fatalerror). */
+    usherNodeFlags: string[];
     phases: string[];
     durationSeconds: number;
   };
@@ -31,6 +33,8 @@ export interface Results {
   peerMailsSent?: number;
   ratios: Ratio[];
   targets: Target[];
+  /** Phases that failed, with their error. */
+  failures: string[];
 }
 
 export interface Ratio {
@@ -39,6 +43,8 @@ export interface Ratio {
   numerator: number;
   denominator: number;
   ratio: number;
+  /** The denominator's server CPU per request ÷ the numerator's. */
+  cpuRatio?: number;
 }
 
 export interface Target {
@@ -145,7 +151,14 @@ export function computeRatios(r: Pick<Results, "steps" | "delivery" | "meta">): 
       const x = find(r.steps, ...a, c);
       const y = find(r.steps, ...b, c);
       if (x && y && y.rps > 0)
-        out.push({ what, connections: c, numerator: x.rps, denominator: y.rps, ratio: x.rps / y.rps });
+        out.push({
+          what,
+          connections: c,
+          numerator: x.rps,
+          denominator: y.rps,
+          ratio: x.rps / y.rps,
+          cpuRatio: cpuMsPerRequest(y) / cpuMsPerRequest(x),
+        });
     }
   }
   const one = r.steps.find((s) => s.group === "workers" && s.note === "1 worker(s)");

@@ -1,7 +1,37 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import net from "node:net";
+import os from "node:os";
 import path from "node:path";
 import { type Server, startServer } from "./spawn.ts";
+
+/** Where Node writes a diagnostic report when a Usher process dies of a fatal error. */
+export const REPORT_DIR = path.join(os.tmpdir(), "usher-bench-reports");
+
+/** The JavaScript stack of the diagnostic report a fatal error of process `pid` left, if any. */
+export function fatalReport(pid: number): { file: string; message: string; stack: string[] } | undefined {
+  if (!existsSync(REPORT_DIR)) return undefined;
+  const name = readdirSync(REPORT_DIR).find((f) => f.includes(`.${pid}.`) && f.endsWith(".json"));
+  if (!name) return undefined;
+  const file = path.join(REPORT_DIR, name);
+  const report = JSON.parse(readFileSync(file, "utf8")) as {
+    javascriptStack?: { message?: string; stack?: string[] };
+  };
+  return {
+    file,
+    message: report.javascriptStack?.message ?? "",
+    stack: (report.javascriptStack?.stack ?? []).slice(0, 12),
+  };
+}
+
+/**
+ * Node flags of every Usher process (BENCH_USHER_NODE_FLAGS, space-separated). By default V8's
+ * inlining of JS→Wasm calls is off: with it, Node 20's V8 11.3 dies under this load with
+ * "Fatal error … unreachable code" (SIGTRAP) in a lazy deopt of the Cedar authorizer's
+ * `decide`, a Wasm caller (see RESULTS.md). `BENCH_USHER_NODE_FLAGS=` measures Usher as shipped.
+ */
+export const USHER_NODE_FLAGS = (process.env.BENCH_USHER_NODE_FLAGS ?? "--no-turbo-inline-js-wasm-calls")
+  .split(" ")
+  .filter(Boolean);
 
 /** The master key of every Usher the benchmark starts (the delivery step seals codes with it). */
 export const BENCH_MASTER_KEY = Buffer.alloc(32, 42).toString("base64");
@@ -44,7 +74,10 @@ export async function startUsher(o: UsherOptions): Promise<Server> {
   };
   if (o.smtpUrl) env.USHER_SMTP_URL = o.smtpUrl;
   if (o.databaseUrl) env.DATABASE_URL = o.databaseUrl;
-  const nodeFlags = o.cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${o.cpuProfDir}`] : [];
+  // A fatal V8 error writes a diagnostic report with the JavaScript stack (see fatalReport).
+  const nodeFlags = ["--report-on-fatalerror", `--report-directory=${REPORT_DIR}`];
+  if (o.cpuProfDir) nodeFlags.push("--cpu-prof", `--cpu-prof-dir=${o.cpuProfDir}`);
+  nodeFlags.push(...USHER_NODE_FLAGS);
   const workers = o.workers && o.workers > 1 ? ["--workers", String(o.workers)] : [];
   return startServer({
     name: o.name ?? "usher",

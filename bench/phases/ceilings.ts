@@ -1,6 +1,7 @@
 import { httpLoad } from "../lib/http-load.ts";
 import { measure, type StepRecord } from "../lib/measure.ts";
 import { withClient } from "../lib/pg-admin.ts";
+import { waitIdle } from "../lib/proc-stats.ts";
 import { startServer } from "../lib/spawn.ts";
 import type { Targets } from "../lib/targets.ts";
 import { freePort } from "../lib/usher.ts";
@@ -34,6 +35,7 @@ export async function runCeilings(
     });
     try {
       for (const n of connections) {
+        await waitIdle(server.pid);
         records.push(
           await measure({ group: "ceiling", op: c.op, surface: "HTTP", connections: n }, [server.pid], () =>
             httpLoad({

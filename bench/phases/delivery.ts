@@ -75,7 +75,7 @@ export async function runDelivery(
         };
         records.push(record);
         process.stdout.write(
-          `  delivery        ${processes} process(es): ${accepted}/${count} in ${seconds.toFixed(1)} s = ${record.perSecond.toFixed(0)}/s, cpu ${record.server.cpuCores.toFixed(2)}, rss ${record.server.peakRssMiB.toFixed(0)} MiB\n`,
+          `  delivery        ${processes} process(es): ${accepted}/${count} in ${seconds.toFixed(1)} s = ${record.perSecond.toFixed(0)}/s, cpu ${record.server.cpuCores.toFixed(2)}, SMTP sink cpu ${record.server.loadgenCores.toFixed(2)}, rss ${record.server.peakRssMiB.toFixed(0)} MiB\n`,
         );
       } finally {
         await Promise.all(servers.map((s) => s.stop()));

@@ -1,6 +1,7 @@
 import { httpLoad } from "../lib/http-load.ts";
 import { measure, type StepRecord } from "../lib/measure.ts";
 import type { Databases } from "../lib/pg-admin.ts";
+import { waitIdle } from "../lib/proc-stats.ts";
 import { startServer } from "../lib/spawn.ts";
 import { Targets } from "../lib/targets.ts";
 import { freePort } from "../lib/usher.ts";
@@ -44,8 +45,10 @@ export async function runPeer(
   const users = new Targets<PeerUser>();
   const records: StepRecord[] = [];
   let serial = 0;
-  const step = (op: string, c: number, load: () => ReturnType<typeof httpLoad>) =>
-    measure({ group: "peer", op, surface: "REST", connections: c }, [server.pid], load);
+  const step = async (op: string, c: number, load: () => ReturnType<typeof httpLoad>) => {
+    await waitIdle(server.pid);
+    return measure({ group: "peer", op, surface: "REST", connections: c }, [server.pid], load);
+  };
   try {
     for (const c of connections) {
       records.push(

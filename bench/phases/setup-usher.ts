@@ -71,8 +71,21 @@ export async function setUpUsher(o: {
     `  seeded ${o.seedCount} users in ${((performance.now() - t0) / 1000).toFixed(1)} s (${o.database})\n`,
   );
 
-  const server = await startUsher({ databaseUrl, dataDir });
-  startup.push({ database: o.database, kind: `warm (${o.seedCount} users)`, readyMs: server.readyMs });
+  // Restarts on the seeded database: the median of three (the machine may be busy).
+  const restarts: number[] = [];
+  let server = await startUsher({ databaseUrl, dataDir });
+  for (let i = 0; i < 2; i++) {
+    restarts.push(server.readyMs);
+    await server.stop();
+    server = await startUsher({ databaseUrl, dataDir });
+  }
+  restarts.push(server.readyMs);
+  restarts.sort((a, b) => a - b);
+  startup.push({
+    database: o.database,
+    kind: `warm (${o.seedCount} users), median of 3: ${restarts.map((x) => (x / 1000).toFixed(2)).join(", ")} s`,
+    readyMs: restarts[1] as number,
+  });
   const seeded = new Targets<string>();
   for (const id of ids) seeded.add(id);
   const under: UsherUnderTest = {

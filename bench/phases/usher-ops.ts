@@ -3,10 +3,11 @@ import { createUserServiceClient } from "@zitadel/client/v2";
 import { type HttpRequest, httpLoad } from "../lib/http-load.ts";
 import type { LoadResult } from "../lib/load-result.ts";
 import { measure, type StepRecord } from "../lib/measure.ts";
+import { waitIdle } from "../lib/proc-stats.ts";
 import { rpcLoad } from "../lib/rpc-load.ts";
 import type { Server } from "../lib/spawn.ts";
 import { Targets } from "../lib/targets.ts";
-import { drainOutbox, outboxBacklog } from "../lib/usher.ts";
+import { drainOutbox, fatalReport, outboxBacklog } from "../lib/usher.ts";
 
 type UserClient = ReturnType<typeof createUserServiceClient>;
 
@@ -29,12 +30,21 @@ export interface Pools {
   created: Targets<string>;
   /** Users that have a mailed invite code (resend targets). */
   invited: Targets<string>;
-  /** Users with an invite code returned to the caller, and that code (verify targets). */
-  returned: Targets<[string, string]>;
+  invitedIds: Set<string>;
+  /** The latest invite code returned to the caller, per user (an earlier one no longer works). */
+  returned: Map<string, string>;
+  /** Verify targets: the users and codes of `returned`, each to be used once. */
+  toVerify: Targets<[string, string]>;
 }
 
 export function newPools(): Pools {
-  return { created: new Targets(), invited: new Targets(), returned: new Targets() };
+  return {
+    created: new Targets(),
+    invited: new Targets(),
+    invitedIds: new Set(),
+    returned: new Map(),
+    toVerify: new Targets(),
+  };
 }
 
 /** One hot operation: how to load it at a given concurrency. */
@@ -137,7 +147,10 @@ export function operations(pools: Pools, largestConnections: number): Operation[
           return {
             path: `/v2/users/${id}/invite_code`,
             body: '{"sendCode":{"applicationName":"Bench"}}',
-            onOk: () => pools.invited.add(id),
+            onOk: () => {
+              if (!pools.invitedIds.has(id)) pools.invited.add(id);
+              pools.invitedIds.add(id);
+            },
           };
         }),
     },
@@ -187,11 +200,13 @@ export function operations(pools: Pools, largestConnections: number): Operation[
       scale: 1.5,
       run: (u, c, s) =>
         rest(u, "POST", c, s, () => {
-          const id = pools.created.next();
+          // Not a user with a mailed invite: a returned code would make its resends fail later.
+          let id = pools.created.next();
+          for (let k = 0; k < 1000 && pools.invitedIds.has(id); k++) id = pools.created.next();
           return {
             path: `/v2/users/${id}/invite_code`,
             body: '{"returnCode":{}}',
-            onOk: (body) => pools.returned.add([id, (JSON.parse(body) as { inviteCode: string }).inviteCode]),
+            onOk: (body) => pools.returned.set(id, (JSON.parse(body) as { inviteCode: string }).inviteCode),
           };
         }),
     },
@@ -200,14 +215,15 @@ export function operations(pools: Pools, largestConnections: number): Operation[
       surface: "REST",
       run: (u, c, s) => {
         // Each code works once: the steps share what is left (a later step takes the rest).
-        const share = c === largestConnections ? pools.returned.remaining : pools.returned.remaining / 2;
+        if (pools.toVerify.size === 0) for (const entry of pools.returned) pools.toVerify.add(entry);
+        const share = c === largestConnections ? pools.toVerify.remaining : pools.toVerify.remaining / 2;
         return rest(
           u,
           "POST",
           c,
           s,
           () => {
-            const [id, code] = pools.returned.take() ?? ["exhausted", "NONE"];
+            const [id, code] = pools.toVerify.take() ?? ["exhausted", "NONE"];
             return {
               path: `/v2/users/${id}/invite_code/verify`,
               body: JSON.stringify({ verificationCode: code }),
@@ -266,14 +282,20 @@ export async function runUsherOps(
     if (only && !only(o.op, o.surface)) continue;
     for (const c of connections) {
       await drainOutbox(u.server.baseUrl);
+      await waitIdle(u.server.pid);
       const r = await measure({ group, op: o.op, surface: o.surface, connections: c }, [u.server.pid], () =>
         o.run(u, c, seconds * (o.scale ?? 1)),
       );
       const { exitCode, signalCode } = u.server.child;
       if (exitCode !== null || signalCode !== null) {
         // Record the crash with what the process said, and go on with a new Usher.
-        const said = u.server.output().trim().split("\n").filter(Boolean).slice(0, 12).join(" / ");
-        r.note = `Usher died (${exitCode ?? signalCode}): ${said.slice(0, 400)}`;
+        const lines = u.server.output().trim().split("\n").filter(Boolean);
+        const fatal = lines.findIndex((l) => l.includes("Fatal error"));
+        // What the process printed just before and at the fatal error (with --trace-deopt: the last deopts).
+        const said = lines.slice(Math.max(0, fatal - 6), fatal + 10).join(" / ");
+        const report = fatalReport(u.server.pid);
+        r.note = `Usher died (${exitCode ?? signalCode}): ${said.slice(0, 3000)}`;
+        if (report) r.note += ` || report ${report.file}: ${report.message} | ${report.stack.join(" | ")}`;
         process.stdout.write(`      ${r.note}\n`);
         if (!u.restart) throw new Error(r.note);
         await u.server.stop();
