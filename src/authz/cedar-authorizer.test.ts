@@ -123,3 +123,35 @@ test("a broken operator policy stops loading with a message naming the file", ()
   writeFileSync(path.join(dir, "typo.cedar"), "permit (principal, action, resource\n");
   assert.throws(() => loadCedarAuthorizer({ policyDir: dir }), /typo\.cedar/);
 });
+
+test("reused decisions never hide what a policy reads: attributes and named entities", () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "usher-policy-cache-"));
+  writeFileSync(
+    path.join(dir, "narrow.cedar"),
+    `@id("no-mail-to-example")
+forbid (principal, action == Usher::Action::"user.invite.send", resource is Usher::User)
+when { resource has email && resource.email like "*@example.org" };
+
+@id("protect-ceo")
+forbid (principal, action == Usher::Action::"user.delete", resource == Usher::User::"ceo");
+`,
+  );
+  const operator = loadCedarAuthorizer({ policyDir: dir });
+  const manager = caller([], { "org-a": ["ORG_USER_MANAGER"] });
+  const send = (email: string, userId: string) =>
+    operator.decide(manager, "user.invite.send", { orgId: "org-a", userId, email }).allowed;
+  // Same organization, roles and action: only the address differs, and the policy reads it.
+  assert.equal(send("a@example.com", "u1"), true);
+  assert.equal(send("b@example.org", "u2"), false);
+  assert.equal(send("c@example.com", "u3"), true);
+  // A policy names a user: ids are part of the decision, so another user is not refused.
+  const del = (userId: string) => operator.decide(manager, "user.delete", { orgId: "org-a", userId }).allowed;
+  assert.equal(del("someone"), true);
+  assert.equal(del("ceo"), false);
+  assert.equal(del("someone-else"), true);
+  // Acting on oneself is its own case (self-service policies compare principal and resource).
+  const plain = caller([], {}, "me");
+  assert.equal(authz.decide(plain, "user.invite.send", { orgId: "org-a", userId: "other" }).allowed, false);
+  assert.equal(authz.decide(plain, "user.invite.send", { orgId: "org-a", userId: "me" }).allowed, true);
+  assert.equal(authz.decide(plain, "user.invite.send", { orgId: "org-a", userId: "other2" }).allowed, false);
+});

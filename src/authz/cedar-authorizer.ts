@@ -5,12 +5,14 @@ import { Code } from "@connectrpc/connect";
 import { UsherError } from "../errors/usher-error.ts";
 import type { Action, Authorizer, Decision, Target } from "./authorizer.ts";
 import type { Caller } from "./caller.ts";
+import { decisionKeys } from "./decision-key.ts";
 import { DEFAULT_POLICY_DIR, describe, type LoadedPolicy, readPolicyDir } from "./policy-files.ts";
 
 const POLICY_SET_ID = "usher";
 const USER = "Usher::User";
 const ORG = "Usher::Org";
 const ACTION = "Usher::Action";
+const DECISION_CACHE_SIZE = 10_000;
 
 type EntityJson = cedar.EntityJson;
 
@@ -48,8 +50,23 @@ export function loadCedarAuthorizer(options: { policyDir?: string | undefined } 
   const parsed = cedar.preparsePolicySet(POLICY_SET_ID, { staticPolicies });
   if (parsed.type === "failure") throw new Error(`policies: ${describe(parsed.errors)}`);
   const actionEntities = actionHierarchy(schema);
+  const keyOf = decisionKeys(policies.map((p) => p.tree));
+  // Policies are fixed for the life of the process, so a decision may be reused for every
+  // request with the same key (`decisionKeys` says what that covers). Bounded: cleared when full.
+  const decided = new Map<string, Decision>();
 
   function decide(caller: Caller, action: Action, target: Target): Decision {
+    const key = keyOf(caller, action, target);
+    let decision = decided.get(key);
+    if (!decision) {
+      if (decided.size >= DECISION_CACHE_SIZE) decided.clear();
+      decision = Object.freeze(evaluate(caller, action, target));
+      decided.set(key, decision);
+    }
+    return decision;
+  }
+
+  function evaluate(caller: Caller, action: Action, target: Target): Decision {
     const instanceRoles = [...caller.instanceRoles];
     const orgRoles = target.orgId ? [...(caller.orgRoles.get(target.orgId) ?? [])] : [];
     const principal = { type: USER, id: caller.userId };

@@ -12,6 +12,8 @@ export interface LoadedPolicy {
   text: string;
   file: string;
   notice: string | undefined;
+  /** The policy as Cedar's JSON syntax tree (what `decisionKeys` reads). */
+  tree: unknown;
 }
 
 /** Reads every `*.cedar` file of a folder and splits it into policies with ids and notices. */
@@ -36,6 +38,7 @@ function splitPolicies(file: string): LoadedPolicy[] {
       text,
       file,
       notice: annotations.notice,
+      tree: json.json,
     };
   });
 }

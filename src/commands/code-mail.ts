@@ -1,12 +1,12 @@
 import type { Queryable } from "../db/types.ts";
-import type { CodeKind } from "../domain/code-kind.ts";
+import type { CodeKind, StoredCode } from "../domain/code-kind.ts";
 import { codeMatches, generateCode, hashCode } from "../domain/codes.ts";
 import { uuidv7 } from "../domain/ids.ts";
 import { seal } from "../domain/secrets.ts";
 import type { User } from "../domain/user.ts";
 import type { MessageType } from "../outbox/message.ts";
+import type { CodeWrite } from "../queries/code-writes.ts";
 import { codeQueries } from "../queries/codes.ts";
-import { outboxQueries } from "../queries/outbox.ts";
 import type { CommandDeps } from "./deps.ts";
 import { throttleSend } from "./send-throttle.ts";
 
@@ -18,10 +18,19 @@ export interface CodeSettings {
   codeReturned: boolean;
 }
 
+/** A code just issued: the plain code (for `return_code` callers) and what stores it. */
+export interface IssuedCode {
+  code: string;
+  expiresAt: Date;
+  /** Put on the code's `*.code.added` event: it is stored when that event is written. */
+  write: CodeWrite;
+}
+
 /**
- * Issues a new code of a kind for a user in the caller's transaction: stores only its hash
- * (replacing the previous code), and unless the code is returned to the caller, queues the
- * message carrying it, encrypted. Returns the plain code for `return_code` callers.
+ * Issues a new code of a kind for a user: only its hash is kept (replacing the previous code),
+ * and unless the code is returned to the caller, the message carrying it is queued, encrypted.
+ * Mailed codes are throttled first, in the caller's transaction. Nothing is stored yet: the
+ * write travels on the `*.code.added` event and `writeUserEvents` stores it with the events.
  */
 export async function issueCode(
   tx: Queryable,
@@ -32,24 +41,26 @@ export async function issueCode(
   ttlMs: number,
   length: number,
   settings: CodeSettings,
-): Promise<{ code: string; expiresAt: Date }> {
+): Promise<IssuedCode> {
   if (!settings.codeReturned) await throttleSend(tx, deps, user, kind);
   const at = deps.now();
   const code = generateCode(length);
   const expiresAt = new Date(at.getTime() + ttlMs);
-  await codeQueries(tx).put(user.orgId, user.id, {
+  const stored = {
     kind,
     codeHash: hashCode(deps.keys.codeHmac, code),
     createdAt: at,
     expiresAt,
     failedAttempts: 0,
     ...settings,
-  });
+  };
+  const write: CodeWrite = { orgId: user.orgId, userId: user.id, code: stored };
   if (!settings.codeReturned) {
     const ttl = Math.min(expiresAt.getTime(), at.getTime() + deps.config.deliveryTtl);
-    await outboxQueries(tx).enqueue(
-      uuidv7(at.getTime()),
-      {
+    write.message = {
+      id: uuidv7(at.getTime()),
+      at,
+      body: {
         orgId: user.orgId,
         userId: user.id,
         type: message,
@@ -69,28 +80,28 @@ export async function issueCode(
         secret: seal(deps.keys.outbox, code),
         expiresAt: new Date(ttl),
       },
-      at,
-    );
+    };
   }
-  return { code, expiresAt };
+  return { code, expiresAt, write };
 }
 
 export type CheckOutcome = "ok" | "wrong" | "discarded";
 
 /**
- * Checks a presented code of a kind. Expiry is checked first; an expired code or the
- * `maxAttempts`-th failure discards the code. The caller writes the matching events.
+ * Checks a presented code against the stored code of its kind (read by the caller under the
+ * user's lock). Expiry is checked first; an expired code or the `maxAttempts`-th failure
+ * discards the code. The caller writes the matching events.
  */
 export async function checkCode(
   tx: Queryable,
   deps: CommandDeps,
   user: User,
-  kind: CodeKind,
+  stored: StoredCode | undefined,
   presented: string,
 ): Promise<CheckOutcome> {
-  const codes = codeQueries(tx);
-  const stored = await codes.get(user.orgId, user.id, kind);
   if (!stored?.codeHash) return "wrong";
+  const codes = codeQueries(tx);
+  const kind = stored.kind;
   const expired = stored.expiresAt.getTime() <= deps.now().getTime();
   if (!expired && codeMatches(deps.keys.codeHmac, presented, stored.codeHash)) {
     await codes.consume(user.orgId, user.id, kind);

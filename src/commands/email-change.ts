@@ -43,6 +43,7 @@ export async function addEmailCode(
   });
   const event = {
     type: "user.human.email.code.added",
+    code: issued.write,
     payload: {
       expiry: deps.config.emailCodeTtl * 1_000_000,
       url_template: urlTemplate,

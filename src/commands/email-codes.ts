@@ -1,9 +1,9 @@
 import type { Queryable } from "../db/types.ts";
+import type { StoredCode } from "../domain/code-kind.ts";
 import { normalizeEmail } from "../domain/email.ts";
 import { checkUrlTemplate } from "../domain/url-template.ts";
 import { type User, UserState } from "../domain/user.ts";
 import { failedPrecondition, invalidArgument, notFound } from "../errors/usher-error.ts";
-import { codeQueries } from "../queries/codes.ts";
 import { userUpdates } from "../queries/user-updates.ts";
 import { checkCode } from "./code-mail.ts";
 import type { Actor, CommandDeps, WriteDetails } from "./deps.ts";
@@ -14,7 +14,7 @@ import {
   emailAction,
   markEmailVerified,
 } from "./email-change.ts";
-import { lockHuman } from "./load-user.ts";
+import { lockHumanWithCode } from "./load-user.ts";
 import { writeUserEvents } from "./user-events.ts";
 
 /** A write that may hand a code back (`return_code`). */
@@ -27,12 +27,12 @@ export interface CodeResult {
  * The user an email call acts on (spec §6.4–6.6): unknown, deleted or machine → NOT_FOUND
  * `COMMAND-ieJ2e`; INITIAL → FAILED_PRECONDITION `COMMAND-uz0Uu`. Any other state is fine.
  */
-async function emailUser(tx: Queryable, userId: string): Promise<User> {
-  const user = await lockHuman(tx, userId);
-  if (!user) throw notFound("COMMAND-ieJ2e", "Errors.User.Email.NotFound");
-  if (user.state === UserState.Initial)
+async function emailUser(tx: Queryable, userId: string): Promise<{ user: User; code?: StoredCode }> {
+  const found = await lockHumanWithCode(tx, userId, "email");
+  if (!found) throw notFound("COMMAND-ieJ2e", "Errors.User.Email.NotFound");
+  if (found.user.state === UserState.Initial)
     throw failedPrecondition("COMMAND-uz0Uu", "Errors.User.NotInitialised");
-  return user;
+  return found;
 }
 
 /**
@@ -48,7 +48,7 @@ export async function setEmail(
 ): Promise<CodeResult> {
   if (delivery.kind === "send" && delivery.urlTemplate) checkUrlTemplate(delivery.urlTemplate);
   return deps.db.transaction(async (tx) => {
-    const user = await emailUser(tx, userId);
+    const { user } = await emailUser(tx, userId);
     const target = { orgId: user.orgId, userId: user.id, email: email.trim() };
     deps.authz.require(actor.caller, emailAction(delivery), target, "AUTH-AWfge");
     const address = normalizeEmail(email);
@@ -74,10 +74,10 @@ export async function sendEmailCode(
 ): Promise<CodeResult> {
   if (delivery.kind === "send" && delivery.urlTemplate) checkUrlTemplate(delivery.urlTemplate);
   return deps.db.transaction(async (tx) => {
-    const user = await emailUser(tx, userId);
+    const { user, code } = await emailUser(tx, userId);
     const target = { orgId: user.orgId, userId: user.id, email: user.email };
     deps.authz.require(actor.caller, emailAction(delivery), target, "AUTH-AWfge");
-    if (resend && !(await codeQueries(tx).get(user.orgId, user.id, "email"))?.codeHash) {
+    if (resend && !code?.codeHash) {
       throw failedPrecondition("EMAIL-5w5ilin4yt", "Errors.User.Code.Empty");
     }
     const added = await addEmailCode(tx, deps, user, delivery);
@@ -98,10 +98,10 @@ export async function verifyEmail(
   code: string,
 ): Promise<WriteDetails> {
   const outcome = await deps.db.transaction(async (tx) => {
-    const user = await emailUser(tx, userId);
+    const { user, code: stored } = await emailUser(tx, userId);
     if (!code) throw invalidArgument("COMMAND-Fia4a", "Errors.User.Code.Empty");
     const at = deps.now();
-    if ((await checkCode(tx, deps, user, "email", code)) !== "ok") {
+    if ((await checkCode(tx, deps, user, stored, code)) !== "ok") {
       await writeUserEvents(tx, user, actor.caller.userId, at, [
         { type: "user.human.email.verification.failed" },
       ]);

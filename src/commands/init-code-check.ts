@@ -35,9 +35,10 @@ export async function checkInitCode(
     const user = await lockHuman(tx, userId);
     if (!user || user.orgId !== orgId || user.state !== UserState.Initial) return false;
     const codes = codeQueries(tx);
-    if (!(await codes.get(orgId, userId, "init"))?.codeHash) return false;
+    const stored = await codes.get(orgId, userId, "init");
+    if (!stored?.codeHash) return false;
     const at = deps.now();
-    if ((await checkCode(tx, deps, user, "init", code)) !== "ok") {
+    if ((await checkCode(tx, deps, user, stored, code)) !== "ok") {
       await writeUserEvents(tx, user, END_USER, at, [{ type: "user.human.initialization.check.failed" }]);
       return false;
     }

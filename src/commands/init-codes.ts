@@ -22,7 +22,7 @@ export async function addInitCode(
   authRequestId: string,
 ): Promise<NewEvent> {
   const ttl = deps.config.initCodeTtl;
-  await issueCode(tx, deps, user, "init", "InitCode", ttl, INIT_CODE_LENGTH, {
+  const issued = await issueCode(tx, deps, user, "init", "InitCode", ttl, INIT_CODE_LENGTH, {
     urlTemplate: "",
     applicationName: "",
     authRequestId,
@@ -31,6 +31,7 @@ export async function addInitCode(
   await userUpdates(tx).apply(user.orgId, user.id, { state: UserState.Initial });
   return {
     type: "user.human.initialization.code.added",
+    code: issued.write,
     payload: { expiry: ttl * 1_000_000, authRequestID: authRequestId },
   };
 }

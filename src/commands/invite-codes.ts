@@ -1,11 +1,10 @@
-import type { Queryable } from "../db/types.ts";
 import { checkUrlTemplate } from "../domain/url-template.ts";
-import { hasAuthMethod, type User } from "../domain/user.ts";
+import { hasAuthMethod } from "../domain/user.ts";
 import { failedPrecondition, invalidArgument } from "../errors/usher-error.ts";
 import { codeQueries } from "../queries/codes.ts";
-import { userQueries } from "../queries/users.ts";
 import { checkCode, issueCode } from "./code-mail.ts";
 import type { Actor, CommandDeps, WriteDetails } from "./deps.ts";
+import { lockHumanWithCode } from "./load-user.ts";
 import { writeUserEvents } from "./user-events.ts";
 
 export type InviteDelivery =
@@ -28,13 +27,14 @@ export async function createInviteCode(
   const id = userId.trim();
   if (!id) throw invalidArgument(resend ? "COMMAND-2n8vs" : "COMMAND-4jio3", "Errors.User.UserIDMissing");
   return deps.db.transaction(async (tx) => {
-    const user = await loadHuman(tx, id);
+    const found = await lockHumanWithCode(tx, id, "invite");
+    const user = found?.user;
     const action = delivery.kind === "return" ? "user.invite.return" : "user.invite.send";
     const target = { orgId: user?.orgId ?? "", userId: id, email: user?.email };
     deps.authz.require(actor.caller, action, target, "AUTH-AWfge");
     if (!user) throw failedPrecondition("COMMAND-Wgvn4", "Errors.User.NotFound");
     if (hasAuthMethod(user)) throw failedPrecondition("COMMAND-EF34g", "Errors.User.AlreadyInitialised");
-    const previous = await codeQueries(tx).get(user.orgId, user.id, "invite");
+    const previous = found.code;
     if (resend && (!previous?.codeHash || previous.codeReturned)) {
       throw failedPrecondition("COMMAND-Wr3gq", "Errors.User.Code.NotFound");
     }
@@ -59,6 +59,7 @@ export async function createInviteCode(
     const details = await writeUserEvents(tx, user, actor.caller.userId, at, [
       {
         type: "user.human.invite.code.added",
+        code: issued.write,
         payload: {
           expiry: deps.config.inviteCodeTtl * 1_000_000,
           urlTemplate: settings.urlTemplate,
@@ -85,10 +86,11 @@ export async function verifyInviteCode(
   const id = userId.trim();
   if (!id) throw invalidArgument("COMMAND-Gk3f2", "Errors.User.UserIDMissing");
   const outcome = await deps.db.transaction(async (tx) => {
-    const user = await loadHuman(tx, id);
-    if (!user) throw failedPrecondition("COMMAND-F5g2h", "Errors.User.NotFound");
+    const found = await lockHumanWithCode(tx, id, "invite");
+    if (!found) throw failedPrecondition("COMMAND-F5g2h", "Errors.User.NotFound");
+    const { user } = found;
     const at = deps.now();
-    const result = await checkCode(tx, deps, user, "invite", code);
+    const result = await checkCode(tx, deps, user, found.code, code);
     if (result !== "ok") {
       await writeUserEvents(tx, user, actor.caller.userId, at, [{ type: "user.human.invite.check.failed" }]);
       return undefined;
@@ -106,10 +108,4 @@ export async function verifyInviteCode(
   });
   if (!outcome) throw invalidArgument("COMMAND-Wgn4q", "Errors.User.Code.Invalid");
   return outcome;
-}
-
-/** The human user with this id, locked for the transaction; machines count as not found. */
-async function loadHuman(tx: Queryable, id: string): Promise<User | undefined> {
-  const user = await userQueries(tx).lockById(id);
-  return user?.type === "human" ? user : undefined;
 }

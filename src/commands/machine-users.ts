@@ -3,7 +3,6 @@ import { newMachineUser } from "../domain/user.ts";
 import { alreadyExists, failedPrecondition, invalidArgument } from "../errors/usher-error.ts";
 import { appendEvents } from "../queries/events.ts";
 import { machineUserQueries } from "../queries/machine-users.ts";
-import { orgQueries } from "../queries/orgs.ts";
 import { userQueries } from "../queries/users.ts";
 import type { Actor, CommandDeps, WriteDetails } from "./deps.ts";
 
@@ -35,11 +34,11 @@ export async function addMachineUser(
   deps.authz.require(actor.caller, "user.write", { orgId: input.orgId }, "AUTH-5mWD2");
   const userId = input.userId?.trim() || uuidv7();
   return deps.db.transaction(async (tx) => {
-    if (!(await orgQueries(tx).exists(input.orgId)))
-      throw failedPrecondition("COMMAND-QXPGs", "Errors.Org.NotFound");
     const users = userQueries(tx);
-    if (await users.byId(userId)) throw failedPrecondition("COMMAND-k2una", "Errors.User.AlreadyExisting");
-    if (await users.usernameTaken(username)) throw alreadyExists("V3-DKcYh", "Errors.User.AlreadyExists");
+    const check = await users.creationCheck(input.orgId, userId, username);
+    if (!check.orgActive) throw failedPrecondition("COMMAND-QXPGs", "Errors.Org.NotFound");
+    if (check.idTaken) throw failedPrecondition("COMMAND-k2una", "Errors.User.AlreadyExisting");
+    if (check.usernameTaken) throw alreadyExists("V3-DKcYh", "Errors.User.AlreadyExists");
     const at = deps.now();
     const user = newMachineUser({ orgId: input.orgId, id: userId, username, name, sequence: 1, at });
     await users.insert(user);

@@ -74,7 +74,7 @@ export async function checkProof(
   const stored = await codeQueries(tx).get(user.orgId, user.id, "password");
   if (!stored?.codeHash) throw failedPrecondition("COMMAND-2M9fs", "Errors.User.Code.NotFound");
   const expired = stored.expiresAt.getTime() <= deps.now().getTime();
-  const outcome = await checkCode(tx, deps, user, "password", proof.code);
+  const outcome = await checkCode(tx, deps, user, stored, proof.code);
   if (outcome === "ok") return undefined;
   return expired ? "expired" : "wrong";
 }

@@ -117,8 +117,9 @@ export async function acceptCode(
       (k) => !password || k !== "email",
     );
     for (const kind of kinds) {
-      if (!(await codes.get(orgId, userId, kind))?.codeHash) continue;
-      if ((await checkCode(tx, deps, user, kind, code)) === "ok") {
+      const stored = await codes.get(orgId, userId, kind);
+      if (!stored?.codeHash) continue;
+      if ((await checkCode(tx, deps, user, stored, code)) === "ok") {
         matched = kind;
         break;
       }

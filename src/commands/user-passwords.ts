@@ -57,6 +57,7 @@ export async function passwordReset(
     const details = await writeUserEvents(tx, user, actor.caller.userId, deps.now(), [
       {
         type: "user.human.password.code.added",
+        code: issued.write,
         payload: {
           expiry: ttl * 1_000_000,
           notificationType: 0,

@@ -6,11 +6,10 @@ import { checkUrlTemplate } from "../domain/url-template.ts";
 import { defaultDisplayName, type User, UserState } from "../domain/user.ts";
 import { alreadyExists, failedPrecondition, invalidArgument } from "../errors/usher-error.ts";
 import type { NewEvent } from "../queries/events.ts";
-import { appendEvents } from "../queries/events.ts";
-import { orgQueries } from "../queries/orgs.ts";
 import { userQueries } from "../queries/users.ts";
 import { issueCode } from "./code-mail.ts";
 import type { Actor, CommandDeps, WriteDetails } from "./deps.ts";
+import { writeUserEvents } from "./user-events.ts";
 
 export type EmailVerification =
   | { kind: "default" }
@@ -65,12 +64,11 @@ export async function addHumanUser(
   const passwordHash = pw ? ("plain" in pw ? await hashPassword(pw.plain) : pw.hash) : null;
 
   return deps.db.transaction(async (tx) => {
-    if (!(await orgQueries(tx).exists(input.orgId)))
-      throw failedPrecondition("COMMAND-QXPGs", "Errors.Org.NotFound");
     const users = userQueries(tx);
-    if (await users.byId(userId))
-      throw failedPrecondition("COMMAND-7yiox1isql", "Errors.User.AlreadyExisting");
-    if (await users.usernameTaken(username)) throw alreadyExists("V3-DKcYh", "Errors.User.AlreadyExists");
+    const check = await users.creationCheck(input.orgId, userId, username);
+    if (!check.orgActive) throw failedPrecondition("COMMAND-QXPGs", "Errors.Org.NotFound");
+    if (check.idTaken) throw failedPrecondition("COMMAND-7yiox1isql", "Errors.User.AlreadyExisting");
+    if (check.usernameTaken) throw alreadyExists("V3-DKcYh", "Errors.User.AlreadyExists");
     const at = deps.now();
     const v = input.verification;
     const user: User = {
@@ -93,17 +91,12 @@ export async function addHumanUser(
       passwordHash,
       passwordChangeRequired: pw?.changeRequired ?? false,
       passwordChangedAt: passwordHash ? at : null,
-      sequence: 0,
+      // A deleted user's id may be taken again (as in ZITADEL); its events stay, so its stream continues.
+      sequence: check.lastSequence,
       createdAt: at,
       updatedAt: at,
     };
     const sendsCode = !user.emailVerified && v.kind !== "verified";
-    // A deleted user's id may be taken again (as in ZITADEL); its events stay, so continue its stream.
-    const earlier = await tx.query<{ last: number }>(
-      "select coalesce(max(sequence), 0)::int as last from events where org_id = $1 and aggregate_id = $2",
-      [input.orgId, userId],
-    );
-    user.sequence = (earlier[0]?.last ?? 0) + 1 + (user.emailVerified || sendsCode ? 1 : 0);
     await users.insert(user);
     const events: NewEvent[] = [{ type: "user.human.added", payload: addedPayload(user) }];
     let emailCode: string | undefined;
@@ -120,6 +113,7 @@ export async function addHumanUser(
       if (codeReturned) emailCode = issued.code;
       events.push({
         type: "user.human.email.code.added",
+        code: issued.write,
         payload: {
           expiry: deps.config.emailCodeTtl * 1_000_000,
           url_template: urlTemplate,
@@ -127,19 +121,7 @@ export async function addHumanUser(
         },
       });
     }
-    await appendEvents(
-      tx,
-      {
-        orgId: user.orgId,
-        aggregateType: "user",
-        aggregateId: user.id,
-        lastSequence: user.sequence,
-        actor: actor.caller.userId,
-        at,
-      },
-      events,
-    );
-    const details = { sequence: user.sequence, changeDate: at, resourceOwner: user.orgId };
+    const details = await writeUserEvents(tx, user, actor.caller.userId, at, events);
     return emailCode === undefined ? { userId, details } : { userId, details, emailCode };
   });
 }

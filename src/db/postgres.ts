@@ -6,6 +6,11 @@ import type { Db, Queryable } from "./types.ts";
 const RETRYABLE = new Set(["40001", "40P01"]);
 const MAX_TRIES = 5;
 
+function isRetryable(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === "string" && RETRYABLE.has(code);
+}
+
 /** A pooled connection to PostgreSQL (`DATABASE_URL`). */
 export async function openPostgres(url: string, poolSize: number): Promise<Db> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
@@ -15,12 +20,17 @@ export async function openPostgres(url: string, poolSize: number): Promise<Db> {
     async query<R>(sql: string, params?: readonly unknown[]) {
       // Named statements are prepared once per connection and then only bound and executed,
       // which saves PostgreSQL the parse and plan of every call (about 1.7× the throughput).
-      const result = await client.query({
-        name: statementName(sql),
-        text: sql,
-        values: params as unknown[] | undefined,
-      });
-      return result.rows as R[];
+      const config = { name: statementName(sql), text: sql, values: params as unknown[] | undefined };
+      // A statement of its own is its own transaction: after a deadlock or serialization
+      // failure nothing of it remains, so it may simply run again. Inside a transaction the
+      // whole transaction is retried instead (below).
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return (await client.query(config)).rows as R[];
+        } catch (e) {
+          if (!(client === pool && isRetryable(e) && attempt < MAX_TRIES)) throw e;
+        }
+      }
     },
     async exec(sql: string) {
       await client.query(sql);
@@ -42,8 +52,7 @@ export async function openPostgres(url: string, poolSize: number): Promise<Db> {
           return result;
         } catch (e) {
           await client.query("rollback").catch(() => {});
-          const code = (e as { code?: string }).code;
-          if (!(code && RETRYABLE.has(code) && attempt < MAX_TRIES)) throw e;
+          if (!(isRetryable(e) && attempt < MAX_TRIES)) throw e;
         } finally {
           client.release();
         }

@@ -2,13 +2,12 @@ import type { Logger } from "pino";
 import type { Db } from "../db/types.ts";
 import { open } from "../domain/secrets.ts";
 import type { Metrics } from "../ops/metrics.ts";
-import { appendUserEvents } from "../queries/events.ts";
 import { messageTextQueries } from "../queries/message-texts.ts";
 import { OUTBOX_CHANNEL, outboxQueries } from "../queries/outbox.ts";
 import { backoffMs } from "./backoff.ts";
 import type { OutboxMessage } from "./message.ts";
 import { SendError, type Sender } from "./sender.ts";
-import { linkFor, renderMail } from "./templates.ts";
+import { linkFor, renderMail, type TextOverrides } from "./templates.ts";
 
 export interface WorkerOptions {
   db: Db;
@@ -113,7 +112,8 @@ export class OutboxWorker {
           this.#o.batchSize,
         );
         for (const m of batch) this.#inFlight.add(m.id);
-        await Promise.all(batch.map((m) => this.#deliver(m)));
+        const texts = new Map<string, Promise<Map<string, TextOverrides>>>();
+        await Promise.all(batch.map((m) => this.#deliver(m, texts)));
         if (batch.length === this.#o.batchSize) this.#again = true;
       } catch (e) {
         this.#o.log.error({ err: e }, "outbox pass failed");
@@ -121,7 +121,8 @@ export class OutboxWorker {
     } while (this.#again && !this.#stopped);
   }
 
-  async #deliver(m: OutboxMessage): Promise<void> {
+  /** Sends one claimed message; `texts` holds the organizations' texts read in this batch. */
+  async #deliver(m: OutboxMessage, texts: Map<string, Promise<Map<string, TextOverrides>>>): Promise<void> {
     const { db, log } = this.#o;
     const q = outboxQueries(db);
     const now = this.#o.now();
@@ -130,7 +131,10 @@ export class OutboxWorker {
       if (m.expiresAt.getTime() <= now.getTime())
         return await q.markFailed(m.id, now, "expired before it could be sent");
       const code = m.secret ? open(this.#o.outboxKey, m.secret) : "";
-      const overrides = await messageTextQueries(db).forType(m.orgId, m.type);
+      const key = `${m.orgId}\u0000${m.type}`;
+      let read = texts.get(key);
+      if (!read) texts.set(key, (read = messageTextQueries(db).forType(m.orgId, m.type)));
+      const overrides = await read;
       const input = { type: m.type, payload: m.payload, code, externalUrl: this.#o.externalUrl };
       const mail = renderMail({
         ...input,
@@ -184,21 +188,9 @@ export class OutboxWorker {
     }
   }
 
-  /** Marks the message sent and appends `*.code.sent` to the user's stream, in one transaction. */
+  /** Marks the message sent and appends `*.code.sent` to the user's stream, in one statement. */
   async #recordSent(m: OutboxMessage): Promise<void> {
-    const at = this.#o.now();
-    await this.#o.db.transaction(async (tx) => {
-      if (!(await outboxQueries(tx).markSent(m.id, at, this.#o.sender.name))) return;
-      const type = m.codeKind ? SENT_EVENT[m.codeKind] : undefined;
-      if (!type) return;
-      await tx.query(
-        `update user_codes set send_count = send_count + 1, last_sent_at = $4
-          where org_id = $1 and user_id = $2 and kind = $3`,
-        [m.orgId, m.userId, m.codeKind, at],
-      );
-      await appendUserEvents(tx, { orgId: m.orgId, userId: m.userId, actor: "usher-notifier", at }, [
-        { type, payload: { outboxId: m.id } },
-      ]);
-    });
+    const type = m.codeKind ? SENT_EVENT[m.codeKind] : undefined;
+    await outboxQueries(this.#o.db).recordSent(m.id, this.#o.now(), this.#o.sender.name, type);
   }
 }

@@ -1,7 +1,7 @@
 import type { Queryable } from "../db/types.ts";
 import type { CodeKind, StoredCode } from "../domain/code-kind.ts";
 
-interface CodeRow {
+export interface CodeRow {
   kind: CodeKind;
   code_hash: string | null;
   created_at: Date;
@@ -13,7 +13,7 @@ interface CodeRow {
   auth_request_id: string;
 }
 
-const toCode = (r: CodeRow): StoredCode => ({
+export const toCode = (r: CodeRow): StoredCode => ({
   kind: r.kind,
   codeHash: r.code_hash,
   createdAt: r.created_at,
@@ -34,33 +34,6 @@ export function codeQueries(q: Queryable) {
         [orgId, userId, kind],
       );
       return rows[0] && toCode(rows[0]);
-    },
-
-    /** Stores a new code of a kind, replacing (and so invalidating) the previous one. */
-    async put(orgId: string, userId: string, code: StoredCode): Promise<void> {
-      await q.query(
-        `insert into user_codes (org_id, user_id, kind, code_hash, created_at, expires_at, failed_attempts,
-           code_returned, url_template, application_name, auth_request_id)
-         values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)
-         on conflict (org_id, user_id, kind) do update set code_hash = excluded.code_hash,
-           created_at = excluded.created_at, expires_at = excluded.expires_at,
-           failed_attempts = excluded.failed_attempts, code_returned = excluded.code_returned,
-           url_template = excluded.url_template, application_name = excluded.application_name,
-           auth_request_id = excluded.auth_request_id`,
-        [
-          orgId,
-          userId,
-          code.kind,
-          code.codeHash,
-          code.createdAt,
-          code.expiresAt,
-          code.failedAttempts,
-          code.codeReturned,
-          code.urlTemplate,
-          code.applicationName,
-          code.authRequestId,
-        ],
-      );
     },
 
     /** Counts a failed check; `discard` forgets the code itself (settings are kept for inheritance). */

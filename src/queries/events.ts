@@ -1,9 +1,13 @@
 import type { Queryable } from "../db/types.ts";
+import { type CodeWrite, codeWriteCtes } from "./code-writes.ts";
+import { SqlParams } from "./sql-params.ts";
 
 /** One event to append; its sequence is given by the writer, which holds the aggregate's lock. */
 export interface NewEvent {
   type: string;
   payload?: Record<string, unknown>;
+  /** The code a `*.code.added` event announces: stored (with its message) in the same statement. */
+  code?: CodeWrite | undefined;
 }
 
 /** Appends events of one aggregate with consecutive sequences ending at `lastSequence`. */
@@ -20,6 +24,7 @@ export async function appendEvents(
   events: readonly NewEvent[],
 ): Promise<void> {
   if (events.length === 0) return;
+  if (events.some((ev) => ev.code)) throw new Error("codes are stored by appendUserEvents");
   const first = e.lastSequence - events.length + 1;
   const values: unknown[] = [];
   const rows = events.map((ev, i) => {
@@ -43,34 +48,54 @@ export async function appendEvents(
 }
 
 /**
- * Advances a user's sequence by the number of events and appends them, in one statement; the
- * row lock of the user (taken by the command) keeps sequences gapless. Returns the last one.
+ * Advances a user's sequence by the number of events and appends them, in one statement,
+ * together with the codes (and their messages) the events announce; the row lock of the user
+ * (taken by the command) keeps sequences gapless. Returns the last sequence, or undefined
+ * when the user no longer exists (then nothing was written).
  */
 export async function appendUserEvents(
   q: Queryable,
   e: { orgId: string; userId: string; actor: string; at: Date; emailVerified?: boolean | undefined },
   events: readonly NewEvent[],
 ): Promise<number | undefined> {
-  const rows = await q.query<{ sequence: number }>(
-    `with s as (
-       update users set sequence = sequence + $3, updated_at = $4, email_verified = coalesce($5, email_verified)
-        where org_id = $1 and id = $2 returning sequence)
-     insert into events (org_id, aggregate_type, aggregate_id, sequence, type, payload, actor, created_at)
-     select $1, 'user', $2, s.sequence - $3 + e.ord::int, e.type, e.payload::jsonb, $6, $4
-       from s, unnest($7::text[], $8::text[]) with ordinality as e(type, payload, ord)
-     returning sequence`,
-    [
-      e.orgId,
-      e.userId,
-      events.length,
-      e.at,
-      e.emailVerified ?? null,
-      e.actor,
-      events.map((ev) => ev.type),
-      events.map((ev) => JSON.stringify(ev.payload ?? {})),
-    ],
+  if (events.length === 0) throw new Error("appendUserEvents needs at least one event");
+  const p = new SqlParams();
+  const org = p.add(e.orgId, "text");
+  const id = p.add(e.userId, "text");
+  const count = p.add(events.length, "int");
+  const at = p.add(e.at, "timestamptz");
+  const types = p.add(
+    events.map((ev) => ev.type),
+    "text[]",
   );
-  return rows.length === 0 ? undefined : Math.max(...rows.map((r) => r.sequence));
+  const payloads = p.add(
+    events.map((ev) => JSON.stringify(ev.payload ?? {})),
+    "text[]",
+  );
+  const ctes = [
+    `s as (
+       update users set sequence = sequence + ${count}, updated_at = ${at},
+         email_verified = coalesce(${p.add(e.emailVerified ?? null, "bool")}, email_verified)
+        where org_id = ${org} and id = ${id} returning sequence)`,
+    `appended as (
+       insert into events (org_id, aggregate_type, aggregate_id, sequence, type, payload, actor, created_at)
+       select ${org}, 'user', ${id}, s.sequence - ${count} + e.ord::int, e.type, e.payload::jsonb,
+         ${p.add(e.actor, "text")}, ${at}
+         from s, unnest(${types}, ${payloads}) with ordinality as e(type, payload, ord)
+       returning sequence)`,
+  ];
+  const notify: string[] = [];
+  events.forEach((ev, i) => {
+    if (!ev.code) return;
+    const part = codeWriteCtes(ev.code, i, p, "s");
+    ctes.push(...part.ctes);
+    if (part.notify) notify.push(`, ${part.notify} as notified_${i}`);
+  });
+  const rows = await q.query<{ sequence: number | null }>(
+    `with ${ctes.join(",\n")}\nselect (select max(sequence) from appended) as sequence${notify.join("")}`,
+    p.values,
+  );
+  return rows[0]?.sequence ?? undefined;
 }
 
 export interface EventRow {

@@ -61,18 +61,12 @@ export interface DeliveryRecord {
 export function outboxQueries(q: Queryable) {
   return {
     /**
-     * Queues a message in the caller's transaction. Older queued messages carrying a code of
-     * the same kind for the same user are superseded: their code is no longer valid.
+     * Queues one message on its own (seeding in tests and benchmarks). Commands never call it:
+     * a code's message is queued with the code and its event (`appendUserEvents`).
      */
     async enqueue(id: string, m: NewMessage, at: Date): Promise<void> {
-      // One round trip: supersede, insert and notify (delivered when the transaction commits).
-      const payload = JSON.stringify(m.payload);
       await q.query(
-        `with superseded as (
-           update outbox set status = 'superseded', secret = null, updated_at = $9
-            where $5::text is not null and org_id = $2 and user_id = $3 and code_kind = $5 and status = 'queued'
-            returning 1),
-         queued as (
+        `with queued as (
            insert into outbox (id, org_id, user_id, message_type, code_kind, recipient, status, payload, secret,
              next_attempt_at, created_at, updated_at, expires_at)
            values ($1, $2, $3, $4, $5, $6, 'queued', $7::jsonb, $8, $9, $9, $9, $10)
@@ -85,7 +79,7 @@ export function outboxQueries(q: Queryable) {
           m.type,
           m.codeKind,
           m.recipient,
-          payload,
+          JSON.stringify(m.payload),
           m.secret,
           at,
           m.expiresAt,
@@ -113,14 +107,34 @@ export function outboxQueries(q: Queryable) {
       return rows.map(toMessage);
     },
 
-    /** Marks a claimed message sent and wipes its secret. False if it was no longer ours. */
-    async markSent(id: string, at: Date, provider: string): Promise<boolean> {
-      const rows = await q.query(
-        `update outbox set status = 'sent', secret = null, sent_at = $2, updated_at = $2, locked_until = null,
-           last_error = null, provider = $3 where id = $1 and status = 'sending' returning id`,
-        [id, at, provider],
+    /**
+     * Marks a claimed message sent and wipes its secret; with `sentEvent`, also counts the send
+     * on the user's code and appends the event to the user's stream — one statement, locking
+     * the user before its code as commands do. False if the message was no longer ours.
+     */
+    async recordSent(id: string, at: Date, provider: string, sentEvent?: string): Promise<boolean> {
+      const rows = await q.query<{ sent: number }>(
+        `with sent as (
+           update outbox set status = 'sent', secret = null, sent_at = $2, updated_at = $2, locked_until = null,
+             last_error = null, provider = $3 where id = $1 and status = 'sending'
+           returning org_id, user_id, code_kind),
+         s as (
+           update users u set sequence = u.sequence + 1, updated_at = $2
+             from sent where $4::text is not null and u.org_id = sent.org_id and u.id = sent.user_id
+           returning u.org_id, u.id, u.sequence, sent.code_kind),
+         counted as (
+           update user_codes c set send_count = c.send_count + 1, last_sent_at = $2
+             from s where c.org_id = s.org_id and c.user_id = s.id and c.kind = s.code_kind
+           returning 1),
+         appended as (
+           insert into events (org_id, aggregate_type, aggregate_id, sequence, type, payload, actor, created_at)
+           select s.org_id, 'user', s.id, s.sequence, $4::text, jsonb_build_object('outboxId', $1::text),
+             'usher-notifier', $2 from s
+           returning 1)
+         select count(*)::int as sent from sent`,
+        [id, at, provider, sentEvent ?? null],
       );
-      return rows.length > 0;
+      return (rows[0]?.sent ?? 0) > 0;
     },
 
     async retryLater(id: string, at: Date, nextAttemptAt: Date, error: string): Promise<void> {

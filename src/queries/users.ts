@@ -1,5 +1,7 @@
 import type { Queryable } from "../db/types.ts";
+import type { CodeKind, StoredCode } from "../domain/code-kind.ts";
 import type { User, UserState } from "../domain/user.ts";
+import { type CodeRow, toCode } from "./codes.ts";
 import type { SqlWhere } from "./user-filter-sql.ts";
 
 interface UserRow {
@@ -63,6 +65,56 @@ export function userQueries(q: Queryable) {
     async lockById(id: string): Promise<User | undefined> {
       const rows = await q.query<UserRow>("select * from users where id = $1 for update", [id]);
       return rows[0] && toUser(rows[0]);
+    },
+
+    /**
+     * What decides whether a user can be created, in one round trip: the organization is
+     * active, the id and the username are free, and the last sequence of an earlier user with
+     * this id (a deleted user's id may be taken again; its stream continues).
+     */
+    async creationCheck(
+      orgId: string,
+      userId: string,
+      username: string,
+    ): Promise<{ orgActive: boolean; idTaken: boolean; usernameTaken: boolean; lastSequence: number }> {
+      const rows = await q.query<{ org: boolean; id: boolean; username: boolean; last: number }>(
+        `select exists (select 1 from organizations where id = $1 and state = 1) as org,
+                exists (select 1 from users where id = $2) as id,
+                exists (select 1 from users where lower(username) = lower($3)) as username,
+                (select coalesce(max(sequence), 0)::int from events where org_id = $1 and aggregate_id = $2) as last`,
+        [orgId, userId, username],
+      );
+      const r = rows[0];
+      if (!r) throw new Error("creation check returned no row");
+      return { orgActive: r.org, idTaken: r.id, usernameTaken: r.username, lastSequence: r.last };
+    },
+
+    /**
+     * The user, row-locked as by `lockById`, with its stored code of a kind, in one round trip
+     * (the commands that issue a code read the previous one for its settings).
+     */
+    async lockWithCode(id: string, kind: CodeKind): Promise<{ user: User; code?: StoredCode } | undefined> {
+      type CodeJson = Omit<CodeRow, "created_at" | "expires_at"> & { created_at: string; expires_at: string };
+      const rows = await q.query<UserRow & { code: CodeJson | null }>(
+        `select u.*, case when c.kind is null then null else json_build_object(
+             'kind', c.kind, 'code_hash', c.code_hash, 'created_at', c.created_at, 'expires_at', c.expires_at,
+             'failed_attempts', c.failed_attempts, 'code_returned', c.code_returned, 'url_template', c.url_template,
+             'application_name', c.application_name, 'auth_request_id', c.auth_request_id) end as code
+           from users u
+           left join user_codes c on c.org_id = u.org_id and c.user_id = u.id and c.kind = $2
+          where u.id = $1
+          for update of u`,
+        [id, kind],
+      );
+      const r = rows[0];
+      if (!r) return undefined;
+      const user = toUser(r);
+      if (!r.code) return { user };
+      const c = r.code;
+      return {
+        user,
+        code: toCode({ ...c, created_at: new Date(c.created_at), expires_at: new Date(c.expires_at) }),
+      };
     },
 
     async usernameTaken(username: string): Promise<boolean> {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { issueCode } from "../../src/commands/code-mail.ts";
+import { addInitCode } from "../../src/commands/init-codes.ts";
+import { writeUserEvents } from "../../src/commands/user-events.ts";
 import { eventsOf } from "../../src/queries/events.ts";
 import { userQueries } from "../../src/queries/users.ts";
 import { rest } from "./clients.ts";
@@ -25,12 +26,8 @@ export async function initialUser(t: TestApp, language = "en"): Promise<MailUser
   await t.app.db.transaction(async (tx) => {
     const user = await userQueries(tx).lockById(userId);
     assert.ok(user);
-    await issueCode(tx, t.app.deps, user, "init", "InitCode", 72 * 3600_000, 6, {
-      urlTemplate: "",
-      applicationName: "",
-      authRequestId: "",
-      codeReturned: false,
-    });
+    const event = await addInitCode(tx, t.app.deps, user, "");
+    await writeUserEvents(tx, user, "test", new Date(), [event]);
   });
   return { userId, email };
 }
