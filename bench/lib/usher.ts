@@ -24,14 +24,11 @@ export function fatalReport(pid: number): { file: string; message: string; stack
 }
 
 /**
- * Node flags of every Usher process (BENCH_USHER_NODE_FLAGS, space-separated). By default V8's
- * inlining of JS→Wasm calls is off: with it, Node 20's V8 11.3 dies under this load with
- * "Fatal error … unreachable code" (SIGTRAP) in a lazy deopt of the Cedar authorizer's
- * `decide`, a Wasm caller (see RESULTS.md). `BENCH_USHER_NODE_FLAGS=` measures Usher as shipped.
+ * Extra Node flags of every Usher process (BENCH_USHER_NODE_FLAGS, space-separated; none by
+ * default, so the benchmark measures Usher as shipped — `bin/usher.js` sets the V8 flags it
+ * needs itself).
  */
-export const USHER_NODE_FLAGS = (process.env.BENCH_USHER_NODE_FLAGS ?? "--no-turbo-inline-js-wasm-calls")
-  .split(" ")
-  .filter(Boolean);
+export const USHER_NODE_FLAGS = (process.env.BENCH_USHER_NODE_FLAGS ?? "").split(" ").filter(Boolean);
 
 /** The master key of every Usher the benchmark starts (the delivery step seals codes with it). */
 export const BENCH_MASTER_KEY = Buffer.alloc(32, 42).toString("base64");

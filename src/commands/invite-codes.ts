@@ -1,5 +1,7 @@
+import type { Queryable } from "../db/types.ts";
+import type { StoredCode } from "../domain/code-kind.ts";
 import { checkUrlTemplate } from "../domain/url-template.ts";
-import { hasAuthMethod } from "../domain/user.ts";
+import { hasAuthMethod, type User } from "../domain/user.ts";
 import { failedPrecondition, invalidArgument } from "../errors/usher-error.ts";
 import { codeQueries } from "../queries/codes.ts";
 import { checkCode, issueCode } from "./code-mail.ts";
@@ -26,51 +28,66 @@ export async function createInviteCode(
   if (delivery.kind === "send" && delivery.urlTemplate) checkUrlTemplate(delivery.urlTemplate);
   const id = userId.trim();
   if (!id) throw invalidArgument(resend ? "COMMAND-2n8vs" : "COMMAND-4jio3", "Errors.User.UserIDMissing");
-  return deps.db.transaction(async (tx) => {
-    const found = await lockHumanWithCode(tx, id, "invite");
-    const user = found?.user;
-    const action = delivery.kind === "return" ? "user.invite.return" : "user.invite.send";
-    const target = { orgId: user?.orgId ?? "", userId: id, email: user?.email };
-    deps.authz.require(actor.caller, action, target, "AUTH-AWfge");
-    if (!user) throw failedPrecondition("COMMAND-Wgvn4", "Errors.User.NotFound");
-    if (hasAuthMethod(user)) throw failedPrecondition("COMMAND-EF34g", "Errors.User.AlreadyInitialised");
-    const previous = found.code;
-    if (resend && (!previous?.codeHash || previous.codeReturned)) {
-      throw failedPrecondition("COMMAND-Wr3gq", "Errors.User.Code.NotFound");
-    }
-    const send = delivery.kind === "send" ? delivery : undefined;
-    const settings = {
-      urlTemplate: send?.urlTemplate || previous?.urlTemplate || "",
-      applicationName: send?.applicationName || previous?.applicationName || "",
-      authRequestId: previous?.authRequestId ?? "",
-      codeReturned: delivery.kind === "return",
-    };
-    const at = deps.now();
-    const issued = await issueCode(
-      tx,
-      deps,
-      user,
-      "invite",
-      "InviteUser",
-      deps.config.inviteCodeTtl,
-      deps.config.inviteCodeLength,
-      settings,
-    );
-    const details = await writeUserEvents(tx, user, actor.caller.userId, at, [
-      {
-        type: "user.human.invite.code.added",
-        code: issued.write,
-        payload: {
-          expiry: deps.config.inviteCodeTtl * 1_000_000,
-          urlTemplate: settings.urlTemplate,
-          codeReturned: settings.codeReturned,
-          applicationName: settings.applicationName,
-          authRequestID: settings.authRequestId,
-        },
+  return deps.db.transaction(async (tx) =>
+    issueInvite(tx, deps, actor, id, await lockHumanWithCode(tx, id, "invite"), delivery, resend),
+  );
+}
+
+/**
+ * The invite itself, for a user the caller's transaction has locked and read with its invite
+ * code (`lockHumanWithCode`); `found` is undefined when there is no such human user.
+ */
+export async function issueInvite(
+  tx: Queryable,
+  deps: CommandDeps,
+  actor: Actor,
+  id: string,
+  found: { user: User; code?: StoredCode | undefined } | undefined,
+  delivery: InviteDelivery,
+  resend: boolean,
+): Promise<{ details: WriteDetails; code?: string }> {
+  const user = found?.user;
+  const action = delivery.kind === "return" ? "user.invite.return" : "user.invite.send";
+  const target = { orgId: user?.orgId ?? "", userId: id, email: user?.email };
+  deps.authz.require(actor.caller, action, target, "AUTH-AWfge");
+  if (!user) throw failedPrecondition("COMMAND-Wgvn4", "Errors.User.NotFound");
+  if (hasAuthMethod(user)) throw failedPrecondition("COMMAND-EF34g", "Errors.User.AlreadyInitialised");
+  const previous = found.code;
+  if (resend && (!previous?.codeHash || previous.codeReturned)) {
+    throw failedPrecondition("COMMAND-Wr3gq", "Errors.User.Code.NotFound");
+  }
+  const send = delivery.kind === "send" ? delivery : undefined;
+  const settings = {
+    urlTemplate: send?.urlTemplate || previous?.urlTemplate || "",
+    applicationName: send?.applicationName || previous?.applicationName || "",
+    authRequestId: previous?.authRequestId ?? "",
+    codeReturned: delivery.kind === "return",
+  };
+  const at = deps.now();
+  const issued = await issueCode(
+    tx,
+    deps,
+    user,
+    "invite",
+    "InviteUser",
+    deps.config.inviteCodeTtl,
+    deps.config.inviteCodeLength,
+    settings,
+  );
+  const details = await writeUserEvents(tx, user, actor.caller.userId, at, [
+    {
+      type: "user.human.invite.code.added",
+      code: issued.write,
+      payload: {
+        expiry: deps.config.inviteCodeTtl * 1_000_000,
+        urlTemplate: settings.urlTemplate,
+        codeReturned: settings.codeReturned,
+        applicationName: settings.applicationName,
+        authRequestID: settings.authRequestId,
       },
-    ]);
-    return delivery.kind === "return" ? { details, code: issued.code } : { details };
-  });
+    },
+  ]);
+  return delivery.kind === "return" ? { details, code: issued.code } : { details };
 }
 
 /**

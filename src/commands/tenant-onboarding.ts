@@ -6,8 +6,8 @@ import { userUpdates } from "../queries/user-updates.ts";
 import { checkCode } from "./code-mail.ts";
 import type { CommandDeps } from "./deps.ts";
 import { joinTransaction } from "./in-transaction.ts";
-import { createInviteCode } from "./invite-codes.ts";
-import { lockHuman } from "./load-user.ts";
+import { createInviteCode, issueInvite } from "./invite-codes.ts";
+import { lockHuman, lockHumanWithCode } from "./load-user.ts";
 import { type PreparedPassword, storePassword } from "./password-change.ts";
 import { writeUserEvents } from "./user-events.ts";
 import { addHumanUser } from "./users.ts";
@@ -74,10 +74,11 @@ export async function resendInvite(
   email: string | undefined,
 ): Promise<Refusal | undefined> {
   return deps.db.transaction(async (tx) => {
-    const user = await lockHuman(tx, userId);
-    if (!user || user.orgId !== orgId) return "not_found";
+    const found = await lockHumanWithCode(tx, userId, "invite");
+    const user = found?.user;
+    if (!found || !user || user.orgId !== orgId) return "not_found";
     if (user.emailVerified && (email === undefined || email === user.email)) return "already_verified";
-    const joined = joinTransaction(deps, tx);
+    let target = found;
     if (email !== undefined && email !== user.email) {
       deps.authz.require(caller, "user.write", { orgId, userId, email: user.email }, "AUTH-AWfge");
       await userUpdates(tx).apply(orgId, userId, { email, emailVerified: false });
@@ -85,8 +86,9 @@ export async function resendInvite(
       await writeUserEvents(tx, user, caller.userId, deps.now(), [
         { type: "user.human.email.changed", payload: { email } },
       ]);
+      target = { ...found, user: { ...user, email, emailVerified: false } };
     }
-    await createInviteCode(joined, { caller, orgId }, userId, { kind: "send" });
+    await issueInvite(tx, deps, { caller, orgId }, userId, target, { kind: "send" }, false);
     return undefined;
   });
 }

@@ -1,14 +1,19 @@
 import path from "node:path";
-import { openPglite } from "./pglite.ts";
-import { openPostgres } from "./postgres.ts";
 import type { Db } from "./types.ts";
 
-/** PostgreSQL when a URL is given, else PGlite in `<dataDir>/pgdata`. */
-export function openDb(options: {
+/**
+ * PostgreSQL when a URL is given, else PGlite in `<dataDir>/pgdata`. Each driver is loaded only
+ * when used: PGlite alone adds ~45 MB to a process that never needs it.
+ */
+export async function openDb(options: {
   databaseUrl?: string | undefined;
   dataDir: string;
   poolSize: number;
 }): Promise<Db> {
-  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize);
+  if (options.databaseUrl) {
+    const { openPostgres } = await import("./postgres.ts");
+    return openPostgres(options.databaseUrl, options.poolSize);
+  }
+  const { openPglite } = await import("./pglite.ts");
   return openPglite(path.join(options.dataDir, "pgdata"));
 }
