@@ -133,7 +133,10 @@ export class OutboxWorker {
       const code = m.secret ? open(this.#o.outboxKey, m.secret) : "";
       const key = `${m.orgId}\u0000${m.type}`;
       let read = texts.get(key);
-      if (!read) texts.set(key, (read = messageTextQueries(db).forType(m.orgId, m.type)));
+      if (!read) {
+        read = messageTextQueries(db).forType(m.orgId, m.type);
+        texts.set(key, read);
+      }
       const overrides = await read;
       const input = { type: m.type, payload: m.payload, code, externalUrl: this.#o.externalUrl };
       const mail = renderMail({
