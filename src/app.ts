@@ -7,6 +7,7 @@ import { adminServiceV1 } from "./api/zitadel/admin-service.ts";
 import { managementServiceV1 } from "./api/zitadel/management-service.ts";
 import { orgServiceV2 } from "./api/zitadel/org-service.ts";
 import { userServiceV2 } from "./api/zitadel/user-service.ts";
+import { CallerCache } from "./authz/caller-cache.ts";
 import { loadCedarAuthorizer } from "./authz/cedar-authorizer.ts";
 import { bootstrapInstance } from "./commands/bootstrap.ts";
 import type { CommandDeps } from "./commands/deps.ts";
@@ -42,7 +43,9 @@ export async function createApp(options: AppOptions) {
     options.db ??
     (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize }));
   const keys = deriveKeys(parseMasterKey(config.masterKey ?? masterKeyFile(config.dataDir, log)));
-  const deps: CommandDeps = { db, keys, authz, config, now };
+  const callers = new CallerCache(config.authCacheTtl);
+  const deps: CommandDeps = { db, keys, authz, config, now, callers };
+  let unwatchCallers: (() => Promise<void>) | undefined;
   const sender = options.sender ?? createSender(config, db);
   const metrics = createMetrics();
   const worker = new OutboxWorker({
@@ -101,6 +104,8 @@ export async function createApp(options: AppOptions) {
           { patPath: config.firstInstancePatPath, orgId: boot.defaultOrgId },
           "first start: admin token written",
         );
+      // After the migrations: the triggers that announce auth changes must exist first.
+      unwatchCallers = await callers.watch(db);
       await worker.start();
       const address = await server.listen(config.port, config.host);
       isReady = true;
@@ -123,6 +128,7 @@ export async function createApp(options: AppOptions) {
       isReady = false;
       await server.close();
       await worker.stop();
+      await unwatchCallers?.();
       await sender.close?.();
       if (!options.db) await db.close();
     },

@@ -13,6 +13,7 @@ import { tenantHandler } from "./tenant/handler.ts";
 import { openApiDocument } from "./tenant/openapi.ts";
 import type { TenantRoute } from "./tenant/route.ts";
 import { connectRoutes } from "./zitadel/connect-routes.ts";
+import { grpcUnaryHandler } from "./zitadel/grpc-unary.ts";
 import type { ServiceBinding } from "./zitadel/handler.ts";
 import { createInvoker } from "./zitadel/invoke.ts";
 import { restHandler } from "./zitadel/rest-handler.ts";
@@ -37,6 +38,7 @@ export function createServer(o: ServerOptions) {
       o.log.error({ err: err.cause ?? err, id: err.id }, "request failed");
   };
   const connect = connectNodeAdapter({ routes: connectRoutes(o.bindings, invoke, logError) });
+  const grpcUnary = grpcUnaryHandler(o.bindings, invoke, logError);
   const rest = restHandler(o.bindings, invoke, logError);
   const db = o.deps.db;
   const tenant = tenantHandler(o.deps, o.tenantRoutes, o.log);
@@ -45,7 +47,10 @@ export function createServer(o: ServerOptions) {
   async function route(req: Req, res: Res): Promise<void> {
     const url = new URL(req.url ?? "/", "http://usher.invalid");
     const path = url.pathname;
-    if (path.startsWith("/zitadel.")) return connect(req as never, res as never);
+    if (path.startsWith("/zitadel.")) {
+      if (await grpcUnary(req, res, path)) return;
+      return connect(req as never, res as never);
+    }
     if (path === "/healthz") return health(db, res);
     if (path === "/readyz") return ready(db, o.isReady, res);
     if (path === "/metrics") return metricsPage(db, o.metrics, res);

@@ -1,5 +1,6 @@
 import type { Authorizer } from "../authz/authorizer.ts";
 import type { Caller } from "../authz/caller.ts";
+import type { CallerCache } from "../authz/caller-cache.ts";
 import type { Config } from "../config/load.ts";
 import type { Db } from "../db/types.ts";
 import type { Keys } from "../domain/secrets.ts";
@@ -13,6 +14,8 @@ export interface CommandDeps {
   readonly config: Config;
   /** The clock; tests move it to expire codes. */
   readonly now: () => Date;
+  /** Token → owner answers (authenticate); absent, every call reads the database. */
+  readonly callers?: CallerCache | undefined;
 }
 
 /** Who acts and in which organization context (ZITADEL's `CtxData`). */

@@ -55,7 +55,9 @@ export async function setEmail(
     if (address === user.email) throw failedPrecondition("COMMAND-Uch5e", "Errors.User.Email.NotChanged");
     const change = await changeEmail(tx, deps, user, address, delivery);
     await userUpdates(tx).apply(user.orgId, user.id, change.patch);
-    const details = await writeUserEvents(tx, user, actor.caller.userId, deps.now(), change.events);
+    const details = await writeUserEvents(tx, user, actor.caller.userId, deps.now(), change.events, {
+      last: true,
+    });
     return change.code === undefined ? { details } : { details, code: change.code };
   });
 }
@@ -81,7 +83,9 @@ export async function sendEmailCode(
       throw failedPrecondition("EMAIL-5w5ilin4yt", "Errors.User.Code.Empty");
     }
     const added = await addEmailCode(tx, deps, user, delivery);
-    const details = await writeUserEvents(tx, user, actor.caller.userId, deps.now(), [added.event]);
+    const details = await writeUserEvents(tx, user, actor.caller.userId, deps.now(), [added.event], {
+      last: true,
+    });
     return added.code === undefined ? { details } : { details, code: added.code };
   });
 }
@@ -102,13 +106,21 @@ export async function verifyEmail(
     if (!code) throw invalidArgument("COMMAND-Fia4a", "Errors.User.Code.Empty");
     const at = deps.now();
     if ((await checkCode(tx, deps, user, stored, code)) !== "ok") {
-      await writeUserEvents(tx, user, actor.caller.userId, at, [
-        { type: "user.human.email.verification.failed" },
-      ]);
+      await writeUserEvents(
+        tx,
+        user,
+        actor.caller.userId,
+        at,
+        [{ type: "user.human.email.verification.failed" }],
+        { last: true },
+      );
       return undefined;
     }
     const verified = await markEmailVerified(tx, user);
-    return writeUserEvents(tx, user, actor.caller.userId, at, [verified], { emailVerified: true });
+    return writeUserEvents(tx, user, actor.caller.userId, at, [verified], {
+      emailVerified: true,
+      last: true,
+    });
   });
   if (!outcome) throw invalidArgument("COMMAND-eis9R", "Errors.User.Code.Invalid");
   return outcome;

@@ -39,7 +39,9 @@ export async function checkInitCode(
     if (!stored?.codeHash) return false;
     const at = deps.now();
     if ((await checkCode(tx, deps, user, stored, code)) !== "ok") {
-      await writeUserEvents(tx, user, END_USER, at, [{ type: "user.human.initialization.check.failed" }]);
+      await writeUserEvents(tx, user, END_USER, at, [{ type: "user.human.initialization.check.failed" }], {
+        last: true,
+      });
       return false;
     }
     if (password.policyError) throw password.policyError;
@@ -49,7 +51,7 @@ export async function checkInitCode(
     await codes.consume(orgId, userId, "email");
     await userUpdates(tx).apply(orgId, userId, { state: UserState.Active, emailVerified: true });
     events.push(await storePassword(tx, user, { ...password, changeRequired: false }, at));
-    await writeUserEvents(tx, user, END_USER, at, events);
+    await writeUserEvents(tx, user, END_USER, at, events, { last: true });
     return true;
   });
 }
@@ -66,7 +68,7 @@ export async function sendNewInitCode(deps: CommandDeps, userId: string): Promis
     const user = await lockHuman(tx, userId);
     if (!user || user.state !== UserState.Initial) return false;
     const added = await addInitCode(tx, deps, user, await previousAuthRequestId(tx, user));
-    await writeUserEvents(tx, user, user.id, deps.now(), [added]);
+    await writeUserEvents(tx, user, user.id, deps.now(), [added], { last: true });
     return true;
   });
 }

@@ -35,7 +35,8 @@ export async function createInviteCode(
 
 /**
  * The invite itself, for a user the caller's transaction has locked and read with its invite
- * code (`lockHumanWithCode`); `found` is undefined when there is no such human user.
+ * code (`lockHumanWithCode`); `found` is undefined when there is no such human user. Its write
+ * is the transaction's last statement.
  */
 export async function issueInvite(
   tx: Queryable,
@@ -74,19 +75,26 @@ export async function issueInvite(
     deps.config.inviteCodeLength,
     settings,
   );
-  const details = await writeUserEvents(tx, user, actor.caller.userId, at, [
-    {
-      type: "user.human.invite.code.added",
-      code: issued.write,
-      payload: {
-        expiry: deps.config.inviteCodeTtl * 1_000_000,
-        urlTemplate: settings.urlTemplate,
-        codeReturned: settings.codeReturned,
-        applicationName: settings.applicationName,
-        authRequestID: settings.authRequestId,
+  const details = await writeUserEvents(
+    tx,
+    user,
+    actor.caller.userId,
+    at,
+    [
+      {
+        type: "user.human.invite.code.added",
+        code: issued.write,
+        payload: {
+          expiry: deps.config.inviteCodeTtl * 1_000_000,
+          urlTemplate: settings.urlTemplate,
+          codeReturned: settings.codeReturned,
+          applicationName: settings.applicationName,
+          authRequestID: settings.authRequestId,
+        },
       },
-    },
-  ]);
+    ],
+    { last: true },
+  );
   return delivery.kind === "return" ? { details, code: issued.code } : { details };
 }
 
@@ -109,7 +117,9 @@ export async function verifyInviteCode(
     const at = deps.now();
     const result = await checkCode(tx, deps, user, found.code, code);
     if (result !== "ok") {
-      await writeUserEvents(tx, user, actor.caller.userId, at, [{ type: "user.human.invite.check.failed" }]);
+      await writeUserEvents(tx, user, actor.caller.userId, at, [{ type: "user.human.invite.check.failed" }], {
+        last: true,
+      });
       return undefined;
     }
     // A verified email ends any pending email verification too.
@@ -120,7 +130,7 @@ export async function verifyInviteCode(
       actor.caller.userId,
       at,
       [{ type: "user.human.invite.check.succeeded" }, { type: "user.human.email.verified" }],
-      { emailVerified: true },
+      { emailVerified: true, last: true },
     );
   });
   if (!outcome) throw invalidArgument("COMMAND-Wgn4q", "Errors.User.Code.Invalid");

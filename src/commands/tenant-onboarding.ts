@@ -129,7 +129,7 @@ export async function acceptCode(
     }
     if (!matched) {
       // Failed checks count against the codes' attempt limits, so they are committed.
-      if (failures.length > 0) await writeUserEvents(tx, user, "end-user", at, failures);
+      if (failures.length > 0) await writeUserEvents(tx, user, "end-user", at, failures, { last: true });
       return false;
     }
     if (password?.policyError) throw password.policyError;
@@ -147,7 +147,7 @@ export async function acceptCode(
       events.push({ type: "user.human.email.verified" });
     }
     if (password) events.push(await storePassword(tx, user, password, at));
-    await writeUserEvents(tx, user, "end-user", at, events);
+    await writeUserEvents(tx, user, "end-user", at, events, { last: true });
     return true;
   });
   return outcome;

@@ -104,7 +104,7 @@ export async function updateHumanUser(
     if (events.length === 0) {
       return { details: { sequence: user.sequence, changeDate: user.updatedAt, resourceOwner: user.orgId } };
     }
-    const details = await writeUserEvents(tx, user, actor.caller.userId, at, events);
+    const details = await writeUserEvents(tx, user, actor.caller.userId, at, events, { last: true });
     return code === undefined ? { details } : { details, code };
   });
   if ("failure" in outcome) throw codeFailureError(outcome.failure);

@@ -6,6 +6,8 @@ import type { WriteDetails } from "./deps.ts";
 /**
  * Appends events to a locked user's stream and advances its sequence in one step; every
  * write command ends here so `details.sequence` is the per-user sequence ZITADEL reports.
+ * `last` makes the write the transaction's last statement (it commits with it): for commands
+ * that return right after it.
  */
 export async function writeUserEvents(
   tx: Queryable,
@@ -13,11 +15,11 @@ export async function writeUserEvents(
   actor: string,
   at: Date,
   events: readonly NewEvent[],
-  changes: { emailVerified?: boolean } = {},
+  options: { emailVerified?: boolean; last?: boolean } = {},
 ): Promise<WriteDetails> {
   if (events.length === 0) return { sequence: user.sequence, changeDate: at, resourceOwner: user.orgId };
-  const e = { orgId: user.orgId, userId: user.id, actor, at, emailVerified: changes.emailVerified };
-  const sequence = await appendUserEvents(tx, e, events);
+  const e = { orgId: user.orgId, userId: user.id, actor, at, emailVerified: options.emailVerified };
+  const sequence = await appendUserEvents(tx, e, events, { last: options.last === true });
   if (sequence === undefined) throw new Error(`user ${user.id} vanished during a command`);
   return { sequence, changeDate: at, resourceOwner: user.orgId };
 }

@@ -27,7 +27,7 @@ export async function changeUserState(
     const target = { orgId: user.orgId, userId: user.id, email: user.email };
     deps.authz.require(actor.caller, "user.write", target, "AUTH-AWfge");
     await userUpdates(tx).apply(user.orgId, user.id, { state: rule.to });
-    return writeUserEvents(tx, user, actor.caller.userId, deps.now(), [{ type: rule.event }]);
+    return writeUserEvents(tx, user, actor.caller.userId, deps.now(), [{ type: rule.event }], { last: true });
   });
 }
 

@@ -97,7 +97,7 @@ export async function setPassword(
     if (failure) return { failure } as { failure: CodeFailure };
     const at = deps.now();
     const event = await storePassword(tx, user, prepared, at);
-    return { details: await writeUserEvents(tx, user, actor.caller.userId, at, [event]) };
+    return { details: await writeUserEvents(tx, user, actor.caller.userId, at, [event], { last: true }) };
   });
   if ("failure" in outcome) throw codeFailureError(outcome.failure);
   return outcome.details;

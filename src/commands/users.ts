@@ -121,7 +121,7 @@ export async function addHumanUser(
         },
       });
     }
-    const details = await writeUserEvents(tx, user, actor.caller.userId, at, events);
+    const details = await writeUserEvents(tx, user, actor.caller.userId, at, events, { last: true });
     return emailCode === undefined ? { userId, details } : { userId, details, emailCode };
   });
 }

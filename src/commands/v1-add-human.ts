@@ -72,7 +72,7 @@ export async function addHumanV1(
     const user = await lockHuman(tx, created.userId);
     if (!user) throw new Error(`user ${created.userId} vanished during its creation`);
     const event = await addInitCode(tx, deps, user, "");
-    const details = await writeUserEvents(tx, user, actor.caller.userId, deps.now(), [event]);
+    const details = await writeUserEvents(tx, user, actor.caller.userId, deps.now(), [event], { last: true });
     return { userId: created.userId, details };
   });
 }

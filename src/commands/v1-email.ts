@@ -34,7 +34,7 @@ export async function resendEmailVerification(
     await refuseUninitialised(tx, user, "COMMAND-E3fbw");
     if (user.emailVerified) throw failedPrecondition("COMMAND-3M9ds", "Errors.User.Email.AlreadyVerified");
     const added = await addEmailCode(tx, deps, user, { kind: "send" });
-    return writeUserEvents(tx, user, actor.caller.userId, deps.now(), [added.event]);
+    return writeUserEvents(tx, user, actor.caller.userId, deps.now(), [added.event], { last: true });
   });
 }
 
@@ -70,7 +70,7 @@ export async function updateHumanEmail(
       ({ events, patch } = await changeEmail(tx, deps, user, address, delivery));
     }
     await userUpdates(tx).apply(user.orgId, user.id, patch);
-    return writeUserEvents(tx, user, actor.caller.userId, deps.now(), events);
+    return writeUserEvents(tx, user, actor.caller.userId, deps.now(), events, { last: true });
   });
 }
 

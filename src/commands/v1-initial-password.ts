@@ -32,6 +32,6 @@ export async function setInitialPassword(
     deps.authz.require(actor.caller, "user.password.set", v1Target(user), "AUTH-5mWD2");
     const at = deps.now();
     const event = await storePassword(tx, user, prepared, at);
-    return writeUserEvents(tx, user, actor.caller.userId, at, [event]);
+    return writeUserEvents(tx, user, actor.caller.userId, at, [event], { last: true });
   });
 }

@@ -37,6 +37,6 @@ export async function resendInitialization(
     }
     const authRequestId = await previousAuthRequestId(tx, user);
     events.push(await addInitCode(tx, deps, recipient, authRequestId));
-    return writeUserEvents(tx, user, actor.caller.userId, deps.now(), events);
+    return writeUserEvents(tx, user, actor.caller.userId, deps.now(), events, { last: true });
   });
 }

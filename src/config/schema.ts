@@ -55,6 +55,7 @@ export interface RawConfig {
   deliveryBackoffBase: number;
   deliveryBackoffMax: number;
   dbPoolSize: number;
+  authCacheTtl: number;
 }
 
 /**
@@ -90,6 +91,13 @@ export const KEYS: readonly KeySpec[] = [
     kind: "int",
     default: "10",
     doc: "Connections in the PostgreSQL pool (per process).",
+  },
+  {
+    key: "authCacheTtl",
+    env: ["USHER_AUTH_CACHE_TTL"],
+    kind: "duration",
+    default: "30s",
+    doc: "Longest a process reuses a token's owner and roles without asking the database; revocations and role or user-state changes reach every process at once regardless. `0` turns it off.",
   },
   {
     key: "externalUrl",

@@ -1,5 +1,9 @@
-import { createHash } from "node:crypto";
 import pg from "pg";
+import { ChangeNotices, changedChannel } from "./change-notices.ts";
+import { wireOf } from "./pg-bundled.ts";
+import { PgListener } from "./pg-listener.ts";
+import { PgTransaction } from "./pg-transaction.ts";
+import { statementName } from "./statement-names.ts";
 import type { Db, Queryable } from "./types.ts";
 
 /** Errors after which a whole transaction may simply run again. */
@@ -16,7 +20,10 @@ export async function openPostgres(url: string, poolSize: number): Promise<Db> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // A broken idle connection must not crash the process; the pool replaces it.
   pool.on("error", () => {});
-  const wrap = (client: pg.Pool | pg.PoolClient): Queryable => ({
+  const notices = new ChangeNotices();
+  pool.on("connect", (client) => heedChangeNotices(client, notices));
+  const listener = new PgListener(url);
+  const base: Queryable = {
     async query<R>(sql: string, params?: readonly unknown[]) {
       // Named statements are prepared once per connection and then only bound and executed,
       // which saves PostgreSQL the parse and plan of every call (about 1.7× the throughput).
@@ -26,18 +33,17 @@ export async function openPostgres(url: string, poolSize: number): Promise<Db> {
       // whole transaction is retried instead (below).
       for (let attempt = 1; ; attempt++) {
         try {
-          return (await client.query(config)).rows as R[];
+          return (await pool.query(config)).rows as R[];
         } catch (e) {
-          if (!(client === pool && isRetryable(e) && attempt < MAX_TRIES)) throw e;
+          if (!(isRetryable(e) && attempt < MAX_TRIES)) throw e;
         }
       }
     },
     async exec(sql: string) {
-      await client.query(sql);
+      await pool.query(sql);
     },
-  });
+  };
   await pool.query("select 1");
-  const base = wrap(pool);
   return {
     kind: "postgres",
     query: base.query,
@@ -45,43 +51,50 @@ export async function openPostgres(url: string, poolSize: number): Promise<Db> {
     async transaction(fn) {
       for (let attempt = 1; ; attempt++) {
         const client = await pool.connect();
+        const tx = new PgTransaction(client);
         try {
-          await client.query("begin");
-          const result = await fn(wrap(client));
-          await client.query("commit");
+          const result = await fn(tx.queryable);
+          await tx.commit();
           return result;
         } catch (e) {
-          await client.query("rollback").catch(() => {});
-          if (!(isRetryable(e) && attempt < MAX_TRIES)) throw e;
+          await tx.rollback();
+          if (!(isRetryable(e) && attempt < MAX_TRIES && !tx.committed)) throw e;
         } finally {
           client.release();
         }
       }
     },
-    async listen(channel, onNotify) {
-      const client = new pg.Client({ connectionString: url });
-      client.on("error", () => {});
-      await client.connect();
-      client.on("notification", (n) => {
-        if (n.channel === channel) onNotify();
-      });
-      await client.query(`listen ${pg.escapeIdentifier(channel)}`);
+    async listen(channel, onNotify, onLive) {
+      const local = notices.subscribe(channel, onNotify);
+      const remote = await listener.subscribe(channel, { onNotify, onLive });
       return async () => {
-        await client.end().catch(() => {});
+        local();
+        await remote();
       };
     },
-    close: () => pool.end(),
+    async close() {
+      await listener.close();
+      await pool.end();
+    },
   };
 }
 
-const names = new Map<string, string>();
-
-/** A stable name per SQL text, so each connection prepares a statement once. */
-function statementName(sql: string): string {
-  let name = names.get(sql);
-  if (!name) {
-    name = `u${createHash("sha1").update(sql).digest("hex").slice(0, 20)}`;
-    if (names.size < 10_000) names.set(sql, name);
-  }
-  return name;
+/**
+ * Collects the change notices a connection's statements raise and publishes them when the
+ * connection is next idle (ReadyForQuery "I": the transaction committed or rolled back). pg
+ * settles the statement's promise in the same event, so subscribers hear of the change before
+ * the code that wrote it continues.
+ */
+function heedChangeNotices(client: pg.PoolClient, notices: ChangeNotices): void {
+  const pending = new Set<string>();
+  client.on("notice", (n) => {
+    const channel = changedChannel(n.message);
+    if (channel) pending.add(channel);
+  });
+  (wireOf(client) as unknown as NodeJS.EventEmitter).on("readyForQuery", (m: { status?: string }) => {
+    if (m.status !== "I" || pending.size === 0) return;
+    const channels = [...pending];
+    pending.clear();
+    notices.publish(channels);
+  });
 }

@@ -1,4 +1,4 @@
-import type { Queryable } from "../db/types.ts";
+import type { Queryable, QueryOptions } from "../db/types.ts";
 import { type CodeWrite, codeWriteCtes } from "./code-writes.ts";
 import { SqlParams } from "./sql-params.ts";
 
@@ -57,6 +57,7 @@ export async function appendUserEvents(
   q: Queryable,
   e: { orgId: string; userId: string; actor: string; at: Date; emailVerified?: boolean | undefined },
   events: readonly NewEvent[],
+  options: QueryOptions = {},
 ): Promise<number | undefined> {
   if (events.length === 0) throw new Error("appendUserEvents needs at least one event");
   const p = new SqlParams();
@@ -94,6 +95,7 @@ export async function appendUserEvents(
   const rows = await q.query<{ sequence: number | null }>(
     `with ${ctes.join(",\n")}\nselect (select max(sequence) from appended) as sequence${notify.join("")}`,
     p.values,
+    options,
   );
   return rows[0]?.sequence ?? undefined;
 }

@@ -5,6 +5,7 @@ export interface TokenOwner {
   userId: string;
   orgId: string;
   lastUsedAt: Date | null;
+  expiresAt: Date | null;
   memberships: Array<{ orgId: string; roles: string[] }>;
 }
 
@@ -20,8 +21,9 @@ export function tokenQueries(q: Queryable) {
         m_org: string | null;
         roles: string[] | null;
         last_used_at: Date | null;
+        expires_at: Date | null;
       }>(
-        `select t.id, t.user_id, t.org_id, t.last_used_at, m.org_id as m_org, m.roles
+        `select t.id, t.user_id, t.org_id, t.last_used_at, t.expires_at, m.org_id as m_org, m.roles
            from tokens t
            join users u on u.org_id = t.org_id and u.id = t.user_id and u.state in (1, 6)
            left join members m on m.user_id = t.user_id
@@ -35,6 +37,7 @@ export function tokenQueries(q: Queryable) {
         userId: first.user_id,
         orgId: first.org_id,
         lastUsedAt: first.last_used_at,
+        expiresAt: first.expires_at,
         memberships: rows
           .filter((r) => r.m_org !== null)
           .map((r) => ({ orgId: r.m_org as string, roles: r.roles ?? [] })),

@@ -19,7 +19,7 @@ export async function tenantCaller(
 ): Promise<{ caller: Caller; tenantId: string }> {
   const apiKey = headers.get("x-api-key");
   const authorization = apiKey ? `Bearer ${apiKey}` : headers.get("authorization");
-  const caller = await authenticate(deps.db, authorization, deps.now());
+  const caller = await authenticate(deps.db, authorization, deps.now(), deps.callers);
   const tenantId = requireTenantHeader(headers);
   if (tenantId !== caller.orgId) {
     if (!caller.instanceRoles.some((r) => INSTANCE_WIDE.includes(r))) {

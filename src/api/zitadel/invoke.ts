@@ -22,7 +22,7 @@ export function createInvoker(deps: CommandDeps, metrics?: Metrics) {
     request: Message,
     headers: Headers,
   ): Promise<unknown> => {
-    const caller = await authenticate(deps.db, headers.get("authorization"), deps.now());
+    const caller = await authenticate(deps.db, headers.get("authorization"), deps.now(), deps.callers);
     const auth = methodAuth(method);
     const orgId = await resolveOrgContext(deps.db, caller, {
       ...orgFieldOf(request, auth.orgField),
