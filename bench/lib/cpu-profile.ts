@@ -31,7 +31,7 @@ function areaOf(url: string, fn: string): string {
   if (url.startsWith("wasm://")) return "WebAssembly (Cedar; hash-wasm when hashing)";
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg?.[1]) return pkg[1];
-  const src = /\/(src|bench|bin)\/(.*)$/.exec(url);
+  const src = /\/(src|dist|bench|bin)\/(.*)$/.exec(url);
   if (src) {
     const parts = (src[2] ?? "").split("/");
     return `usher ${src[1]}/${parts.length > 1 ? `${parts[0]}/` : (parts[0] ?? "")}`;
@@ -43,7 +43,7 @@ const shortUrl = (url: string) =>
   url
     .replace(/^file:\/\//, "")
     .replace(/^.*node_modules\//, "")
-    .replace(/^.*\/(src|bench|bin)\//, "$1/");
+    .replace(/^.*\/(src|dist|bench|bin)\//, "$1/");
 
 /**
  * Reads the newest main-thread `.cpuprofile` in `dir` and sums self time per function and per area over

@@ -1,5 +1,5 @@
-import { createServerTransport } from "@zitadel/client/node";
-import { createUserServiceClient } from "@zitadel/client/v2";
+import { UserService } from "@zitadel/proto/zitadel/user/v2/user_service_pb.js";
+import { LeanGrpcClient } from "../lib/grpc-client.ts";
 import { type HttpRequest, httpLoad } from "../lib/http-load.ts";
 import type { LoadResult } from "../lib/load-result.ts";
 import { measure, type StepRecord } from "../lib/measure.ts";
@@ -8,8 +8,6 @@ import { rpcLoad } from "../lib/rpc-load.ts";
 import type { Server } from "../lib/spawn.ts";
 import { Targets } from "../lib/targets.ts";
 import { drainOutbox, fatalReport, outboxBacklog } from "../lib/usher.ts";
-
-type UserClient = ReturnType<typeof createUserServiceClient>;
 
 /** A running Usher with its credentials and the users seeded into it. */
 export interface UsherUnderTest {
@@ -86,16 +84,17 @@ function grpc<T>(
   connections: number,
   seconds: number,
   next: () => T | undefined,
-  call: (c: UserClient, target: T) => Promise<unknown>,
+  call: (c: LeanGrpcClient, target: T) => Promise<unknown>,
   onOk?: (target: T, response: unknown) => void,
 ): Promise<LoadResult> {
   return rpcLoad({
     connections,
     seconds,
-    client: () => createUserServiceClient(createServerTransport(u.token, { baseUrl: u.server.baseUrl })),
+    client: () => new LeanGrpcClient(u.server.baseUrl, u.token),
     next,
     call,
     onOk,
+    close: (c) => c.close(),
   });
 }
 
@@ -129,7 +128,10 @@ export function operations(pools: Pools, largestConnections: number): Operation[
           s,
           () => newEmail(),
           (client, email) =>
-            client.addHumanUser({ profile: { givenName: "Bench", familyName: "User" }, email: { email } }),
+            client.unary(UserService.method.addHumanUser, {
+              profile: { givenName: "Bench", familyName: "User" },
+              email: { email },
+            }),
           (_, r) => pools.created.add((r as { userId: string }).userId),
         ),
     },
@@ -172,7 +174,7 @@ export function operations(pools: Pools, largestConnections: number): Operation[
           c,
           s,
           () => pools.invited.next(),
-          (client, userId) => client.resendInviteCode({ userId }),
+          (client, userId) => client.unary(UserService.method.resendInviteCode, { userId }),
         ),
     },
     {
@@ -198,17 +200,30 @@ export function operations(pools: Pools, largestConnections: number): Operation[
       op: "create-invite-return",
       surface: "REST",
       scale: 1.5,
-      run: (u, c, s) =>
-        rest(u, "POST", c, s, () => {
+      run: async (u, c, s) => {
+        // Which code is a user's latest is known only when no other request for it was in
+        // flight: answers cut off at the step's end, or overlapping, leave it unknown.
+        const inFlight = new Map<string, number>();
+        const unknown = new Set<string>();
+        const result = await rest(u, "POST", c, s, () => {
           // Not a user with a mailed invite: a returned code would make its resends fail later.
           let id = pools.created.next();
           for (let k = 0; k < 1000 && pools.invitedIds.has(id); k++) id = pools.created.next();
+          if (inFlight.get(id)) unknown.add(id);
+          inFlight.set(id, (inFlight.get(id) ?? 0) + 1);
           return {
             path: `/v2/users/${id}/invite_code`,
             body: '{"returnCode":{}}',
-            onOk: (body) => pools.returned.set(id, (JSON.parse(body) as { inviteCode: string }).inviteCode),
+            onOk: (body) => {
+              inFlight.set(id, (inFlight.get(id) ?? 1) - 1);
+              pools.returned.set(id, (JSON.parse(body) as { inviteCode: string }).inviteCode);
+            },
           };
-        }),
+        });
+        for (const [id, n] of inFlight) if (n > 0) unknown.add(id);
+        for (const id of unknown) pools.returned.delete(id);
+        return result;
+      },
     },
     {
       op: "verify-invite",
