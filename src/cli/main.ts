@@ -1,5 +1,4 @@
 import cluster from "node:cluster";
-import { createApp } from "../app.ts";
 import { loadConfig } from "../config/load.ts";
 import { KEYS, type RawConfig } from "../config/schema.ts";
 import { migrate } from "../db/migrate.ts";
@@ -86,6 +85,9 @@ async function main(args: Args): Promise<number> {
     return -1;
   }
 
+  // Loaded here, not at the top: the primary of `--workers N` and the other commands never
+  // serve, and loading the whole service would delay the workers' start (~0.3 s).
+  const { createApp } = await import("../app.ts");
   const app = await createApp({ config });
   await app.start();
   let stopping = false;

@@ -2,8 +2,6 @@ import cluster, { type Worker } from "node:cluster";
 import os from "node:os";
 import pino from "pino";
 import type { Config } from "../config/load.ts";
-import { migrate } from "../db/migrate.ts";
-import { openDb } from "../db/open.ts";
 
 /** How long a worker may take to stop gracefully before it is killed. */
 const STOP_GRACE_MS = 20_000;
@@ -21,9 +19,10 @@ export function parseWorkers(value: string | undefined): number | undefined {
 }
 
 /**
- * The primary of `usher start --workers N`. It applies the migrations once, then forks N
- * workers; each runs a whole Usher (API, delivery worker) on the same port, which node:cluster
- * shares between them. The first-start bootstrap runs in the workers under its advisory lock.
+ * The primary of `usher start --workers N`. It forks N workers at once and loads nothing of
+ * the service itself; each worker runs a whole Usher (API, delivery worker) on the same port,
+ * which node:cluster shares between them. Migrations and the first-start bootstrap run in the
+ * workers under their advisory locks: the first applies them, the others then find them done.
  * A worker that dies after it was serving is replaced; one that fails while starting stops the
  * whole group (its configuration would fail again). SIGINT/SIGTERM stop every worker gracefully.
  * Resolves once all workers are listening.
@@ -35,15 +34,6 @@ export async function runPrimary(config: Config, count: number): Promise<void> {
       "--workers needs PostgreSQL (DATABASE_URL): the embedded database belongs to one process",
     );
   }
-  // Once here, so N workers do not queue on the migration lock at start.
-  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 1 });
-  try {
-    const applied = await migrate(db);
-    if (applied.length > 0) log.info({ migrations: applied }, "database migrated");
-  } finally {
-    await db.close();
-  }
-
   let stopping = false;
   const serving = new Set<Worker>();
   const fork = () => cluster.fork();

@@ -11,9 +11,16 @@ export interface UsherProcess {
   output(): string;
 }
 
-/** Starts `bin/usher.js start` with the given environment and waits until `/readyz` answers. */
-export async function spawnUsher(port: number, env: Record<string, string>): Promise<UsherProcess> {
-  const child = spawn(process.execPath, ["bin/usher.js", "start"], {
+/**
+ * Starts `bin/usher.js start [args]` with the given environment and waits until `/readyz`
+ * answers.
+ */
+export async function spawnUsher(
+  port: number,
+  env: Record<string, string>,
+  args: string[] = [],
+): Promise<UsherProcess> {
+  const child = spawn(process.execPath, ["bin/usher.js", "start", ...args], {
     env: {
       PATH: process.env.PATH ?? "",
       USHER_PORT: String(port),
