@@ -51,8 +51,12 @@ interface Operation {
   surface: "REST" | "gRPC" | "tenant";
   /** Seconds relative to the step length (the code-returning step runs longer to stock verify). */
   scale?: number;
+  /** The step whose users this one draws on, while it has not run (BENCH_OPS may leave it out). */
+  missing?: () => string | undefined;
   run(u: UsherUnderTest, connections: number, seconds: number): Promise<LoadResult>;
 }
+
+const invitesMissing = (pools: Pools) => () => (pools.invited.size === 0 ? "create-invite" : undefined);
 
 const runId = Date.now().toString(36);
 let serial = 0;
@@ -158,6 +162,7 @@ export function operations(pools: Pools, largestConnections: number): Operation[
     },
     {
       op: "resend-invite",
+      missing: invitesMissing(pools),
       surface: "REST",
       run: (u, c, s) =>
         rest(u, "POST", c, s, () => ({
@@ -167,6 +172,7 @@ export function operations(pools: Pools, largestConnections: number): Operation[
     },
     {
       op: "resend-invite",
+      missing: invitesMissing(pools),
       surface: "gRPC",
       run: (u, c, s) =>
         grpc(
@@ -179,6 +185,7 @@ export function operations(pools: Pools, largestConnections: number): Operation[
     },
     {
       op: "resend-invite",
+      missing: invitesMissing(pools),
       surface: "tenant",
       run: (u, c, s) =>
         httpLoad({
@@ -227,6 +234,8 @@ export function operations(pools: Pools, largestConnections: number): Operation[
     },
     {
       op: "verify-invite",
+      missing: () =>
+        pools.returned.size === 0 && pools.toVerify.size === 0 ? "create-invite-return" : undefined,
       surface: "REST",
       run: (u, c, s) => {
         // Each code works once: the steps share what is left (a later step takes the rest).
@@ -295,6 +304,13 @@ export async function runUsherOps(
   await ops[0]?.run(u, Math.min(...connections), Math.min(3, seconds));
   for (const o of ops) {
     if (only && !only(o.op, o.surface)) continue;
+    const missing = o.missing?.();
+    if (missing) {
+      process.stdout.write(
+        `  ${group}  ${o.op} ${o.surface}: skipped, it uses the users ${missing} prepares (add ${missing} to BENCH_OPS)\n`,
+      );
+      continue;
+    }
     for (const c of connections) {
       await drainOutbox(u.server.baseUrl);
       await waitIdle(u.server.pid);
