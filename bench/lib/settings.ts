@@ -18,6 +18,8 @@ export interface Settings {
   outDir: string;
   /** Only these hot operations, as `op` or `op:surface` (BENCH_OPS; default all). */
   ops: string[] | undefined;
+  /** The operations to profile, as `op:surface` (BENCH_PROFILE; default resend-invite:REST and the slowest other). */
+  profile: Array<[string, string]> | undefined;
 }
 
 export const PHASES = ["postgres", "ceilings", "workers", "profile", "peer", "delivery", "pglite"] as const;
@@ -39,6 +41,13 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     deliveryMessages: Number(env.BENCH_DELIVERY_MESSAGES ?? 10_000),
     phases: new Set(only as Phase[]),
     ops: env.BENCH_OPS ? env.BENCH_OPS.split(",").map((s) => s.trim()) : undefined,
+    profile: env.BENCH_PROFILE ? env.BENCH_PROFILE.split(",").map(profileTarget) : undefined,
     outDir: env.BENCH_OUT ?? fileURLToPath(new URL("..", import.meta.url)),
   };
+}
+
+function profileTarget(entry: string): [string, string] {
+  const [op, surface, extra] = entry.trim().split(":");
+  if (!op || !surface || extra !== undefined) throw new Error(`BENCH_PROFILE: "${entry}" is not op:surface`);
+  return [op, surface];
 }

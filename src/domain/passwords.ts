@@ -1,18 +1,26 @@
 import { randomBytes } from "node:crypto";
-import { argon2id, argon2Verify, bcryptVerify } from "hash-wasm";
+import { PasswordThreads } from "./password-threads.ts";
 
 /** OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane. */
 const PARAMS = { memorySize: 19_456, iterations: 2, parallelism: 1, hashLength: 32 } as const;
 
-/** Hashes a password with argon2id into a PHC string (`$argon2id$v=19$…`). */
+// One pool per process: hashing is CPU and memory the whole process shares, whichever app asks.
+const threads = new PasswordThreads();
+
+/** Hashes a password with argon2id into a PHC string (`$argon2id$v=19$…`), off the event loop. */
 export function hashPassword(password: string): Promise<string> {
-  return argon2id({ ...PARAMS, password, salt: randomBytes(16), outputType: "encoded" });
+  return threads.run({
+    fn: "argon2id",
+    options: { ...PARAMS, password, salt: randomBytes(16), outputType: "encoded" },
+  });
 }
 
-/** Checks a password against a stored argon2 or bcrypt hash. */
+/** Checks a password against a stored argon2 or bcrypt hash, off the event loop. */
 export async function verifyPassword(password: string, encoded: string): Promise<boolean> {
-  if (encoded.startsWith("$argon2")) return argon2Verify({ password, hash: encoded });
-  if (/^\$2[aby]\$/.test(encoded)) return bcryptVerify({ password, hash: encoded });
+  if (encoded.startsWith("$argon2"))
+    return threads.run({ fn: "argon2Verify", options: { password, hash: encoded } });
+  if (/^\$2[aby]\$/.test(encoded))
+    return threads.run({ fn: "bcryptVerify", options: { password, hash: encoded } });
   return false;
 }
 
