@@ -6,6 +6,14 @@ import { codeFrom, type SmtpCatcher, startSmtpCatcher } from "./helpers/smtp-cat
 import { assertDocumented } from "./helpers/tenant-schema.ts";
 import { startTestApp, type TestApp, unique } from "./helpers/test-app.ts";
 
+interface Invite {
+  expires_at: string | null;
+  last_sent_at: string | null;
+  send_count: number;
+  delivery: string | null;
+  last_error: string | null;
+}
+
 let smtp: SmtpCatcher;
 let t: TestApp;
 let tenant: string;
@@ -74,9 +82,24 @@ describe("users and the resend-invite seed call", () => {
     assert.equal(user.name, "Ada Lovelace");
     const first = await smtp.waitFor((m) => m.to.includes(email));
 
+    // The worker counts a send once the mail server has accepted it.
+    let before = (await v1("GET", `/v1/users/${user.id}`)).body.invite as Invite;
+    for (let i = 0; i < 100 && before.send_count === 0; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      before = (await v1("GET", `/v1/users/${user.id}`)).body.invite as Invite;
+    }
+    assert.equal(before.send_count, 1);
+    assert.equal(before.delivery, "sent");
+
     const resent = await v1("POST", `/v1/users/${user.id}/resend-invite`, {});
     assert.equal(resent.status, 200, JSON.stringify(resent.body));
     assert.equal(resent.body.message, "Invite resent.");
+    const invite = resent.body.invite as Invite;
+    assert.equal(invite.delivery, "queued");
+    assert.equal(invite.last_error, null);
+    assert.equal(invite.send_count, 1);
+    assert.equal(invite.last_sent_at, before.last_sent_at);
+    assert.ok(Date.parse(invite.expires_at as string) > Date.parse(before.expires_at as string));
     const second = await smtp.waitFor((m) => m.to.includes(email) && m !== first);
 
     const old = await v1("POST", "/v1/auth/verify-email", { user_id: user.id, code: codeFrom(first) });

@@ -46,7 +46,7 @@ export async function issueInvite(
   found: { user: User; code?: StoredCode | undefined } | undefined,
   delivery: InviteDelivery,
   resend: boolean,
-): Promise<{ details: WriteDetails; code?: string }> {
+): Promise<{ details: WriteDetails; expiresAt: Date; code?: string }> {
   const user = found?.user;
   const action = delivery.kind === "return" ? "user.invite.return" : "user.invite.send";
   const target = { orgId: user?.orgId ?? "", userId: id, email: user?.email };
@@ -95,7 +95,8 @@ export async function issueInvite(
     ],
     { last: true },
   );
-  return delivery.kind === "return" ? { details, code: issued.code } : { details };
+  const expiresAt = issued.expiresAt;
+  return delivery.kind === "return" ? { details, expiresAt, code: issued.code } : { details, expiresAt };
 }
 
 /**

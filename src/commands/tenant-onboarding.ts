@@ -24,6 +24,14 @@ const CHECK_FAILED = {
 /** Why a tenant API call on an existing user cannot go on. */
 export type Refusal = "not_found" | "already_verified";
 
+/** The invite as a resend left it, at its commit: the new code's expiry, its message queued. */
+export interface ResentInvite {
+  expiresAt: Date;
+  /** Invites delivered before this one, and when the last of them was. */
+  sendCount: number;
+  lastSentAt: Date | null;
+}
+
 /**
  * `POST /v1/users`: creates the user and, unless told not to, its invite — in one transaction,
  * so a refused invite (e.g. throttled) leaves no half-made user behind.
@@ -72,8 +80,8 @@ export async function resendInvite(
   orgId: string,
   userId: string,
   email: string | undefined,
-): Promise<Refusal | undefined> {
-  return deps.db.transaction(async (tx) => {
+): Promise<Refusal | ResentInvite> {
+  return deps.db.transaction(async (tx): Promise<Refusal | ResentInvite> => {
     const found = await lockHumanWithCode(tx, userId, "invite");
     const user = found?.user;
     if (!found || !user || user.orgId !== orgId) return "not_found";
@@ -88,8 +96,20 @@ export async function resendInvite(
       ]);
       target = { ...found, user: { ...user, email, emailVerified: false } };
     }
-    await issueInvite(tx, deps, { caller, orgId }, userId, target, { kind: "send" }, false);
-    return undefined;
+    const { expiresAt } = await issueInvite(
+      tx,
+      deps,
+      { caller, orgId },
+      userId,
+      target,
+      { kind: "send" },
+      false,
+    );
+    return {
+      expiresAt,
+      sendCount: found.code?.sends?.count ?? 0,
+      lastSentAt: found.code?.sends?.lastAt ?? null,
+    };
   });
 }
 

@@ -13,6 +13,8 @@ export interface StoredCode {
   urlTemplate: string;
   applicationName: string;
   authRequestId: string;
+  /** Messages of this kind the worker delivered to the user, and when last (read, never written here). */
+  sends?: { count: number; lastAt: Date | null };
 }
 
 /** Whether a stored code can still be checked (it exists and has not expired). */

@@ -94,12 +94,18 @@ export function userQueries(q: Queryable) {
      * (the commands that issue a code read the previous one for its settings).
      */
     async lockWithCode(id: string, kind: CodeKind): Promise<{ user: User; code?: StoredCode } | undefined> {
-      type CodeJson = Omit<CodeRow, "created_at" | "expires_at"> & { created_at: string; expires_at: string };
+      type CodeJson = Omit<CodeRow, "created_at" | "expires_at"> & {
+        created_at: string;
+        expires_at: string;
+        send_count: number;
+        last_sent_at: string | null;
+      };
       const rows = await q.query<UserRow & { code: CodeJson | null }>(
         `select u.*, case when c.kind is null then null else json_build_object(
              'kind', c.kind, 'code_hash', c.code_hash, 'created_at', c.created_at, 'expires_at', c.expires_at,
              'failed_attempts', c.failed_attempts, 'code_returned', c.code_returned, 'url_template', c.url_template,
-             'application_name', c.application_name, 'auth_request_id', c.auth_request_id) end as code
+             'application_name', c.application_name, 'auth_request_id', c.auth_request_id,
+             'send_count', c.send_count, 'last_sent_at', c.last_sent_at) end as code
            from users u
            left join user_codes c on c.org_id = u.org_id and c.user_id = u.id and c.kind = $2
           where u.id = $1
@@ -113,7 +119,10 @@ export function userQueries(q: Queryable) {
       const c = r.code;
       return {
         user,
-        code: toCode({ ...c, created_at: new Date(c.created_at), expires_at: new Date(c.expires_at) }),
+        code: {
+          ...toCode({ ...c, created_at: new Date(c.created_at), expires_at: new Date(c.expires_at) }),
+          sends: { count: c.send_count, lastAt: c.last_sent_at === null ? null : new Date(c.last_sent_at) },
+        },
       };
     },
 

@@ -10,7 +10,7 @@ import { decodeCursor, encodeCursor, page } from "./cursor.ts";
 import type { TenantCall, TenantRoute } from "./route.ts";
 import { CreateUser, ListUsersQuery, PageQuery, PatchUser, ResendInvite } from "./schemas.ts";
 import { notFound, TenantError } from "./tenant-error.ts";
-import { inviteView, userView } from "./user-view.ts";
+import { resentInviteView, userView } from "./user-view.ts";
 
 const caller = (c: TenantCall) => c.caller as Caller;
 
@@ -159,21 +159,21 @@ export function userRoutes(deps: CommandDeps): TenantRoute[] {
       idempotent: true,
       async handler(c) {
         const id = c.params.id ?? "";
-        const refusal = await resendInvite(
+        const resent = await resendInvite(
           deps,
           caller(c),
           c.tenantId,
           id,
           (c.body as { email?: string }).email,
         );
-        if (refusal === "not_found") throw notFound("User", { user_id: id });
-        if (refusal === "already_verified") {
+        if (resent === "not_found") throw notFound("User", { user_id: id });
+        if (resent === "already_verified") {
           throw new TenantError(409, "already_verified", "The user's email address is already verified.", {
             user_id: id,
           });
         }
-        const row = await users.get(c.tenantId, id);
-        return { status: 200, body: { message: "Invite resent.", invite: row && inviteView(row) } };
+        // Answered from the transaction: no second read of what it just wrote.
+        return { status: 200, body: { message: "Invite resent.", invite: resentInviteView(resent) } };
       },
     },
     {

@@ -1,3 +1,4 @@
+import type { ResentInvite } from "../../commands/tenant-onboarding.ts";
 import type { TenantUserRow } from "../../queries/tenant-users.ts";
 import type { InviteBody, UserBody } from "./schemas.ts";
 
@@ -12,6 +13,17 @@ export function inviteView(r: TenantUserRow): InviteBody | null {
     send_count: r.send_count ?? 0,
     delivery: r.delivery as InviteBody["delivery"],
     last_error: r.last_error,
+  };
+}
+
+/** The invite a resend just issued: its mail is queued (the worker may be sending it already). */
+export function resentInviteView(r: ResentInvite): InviteBody {
+  return {
+    expires_at: iso(r.expiresAt),
+    last_sent_at: iso(r.lastSentAt),
+    send_count: r.sendCount,
+    delivery: "queued",
+    last_error: null,
   };
 }
 
