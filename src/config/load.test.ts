@@ -39,6 +39,18 @@ test("bad values fail with a message naming the variable", () => {
     () => loadConfig({ env: { USHER_SMTP_URL: "http://mail" } }),
     /smtpUrl must start with smtp: or smtps:/,
   );
+  assert.throws(
+    () => loadConfig({ env: { USHER_UI_SUCCESS_URL: "javascript:alert(1)" } }),
+    /uiSuccessUrl must start with http: or https:/,
+  );
+  assert.throws(
+    () => loadConfig({ env: { USHER_UI_SUCCESS_URL: "/welcome" } }),
+    /uiSuccessUrl is not a valid URL/,
+  );
+  assert.equal(
+    loadConfig({ env: { USHER_UI_SUCCESS_URL: "https://app.example.com/welcome" } }).uiSuccessUrl,
+    "https://app.example.com/welcome",
+  );
   const dir = mkdtempSync(path.join(os.tmpdir(), "usher-config-"));
   writeFileSync(path.join(dir, "bad.yaml"), "prot: 1\n");
   assert.throws(() => loadConfig({ env: {}, file: path.join(dir, "bad.yaml") }), /unknown key "prot"/);

@@ -95,6 +95,7 @@ function validate(c: RawConfig): void {
     ["smtpUrl", c.smtpUrl, ["smtp:", "smtps:"]],
     ["externalUrl", c.externalUrl, ["http:", "https:"]],
     ["webhookUrl", c.webhookUrl, ["http:", "https:"]],
+    ["uiSuccessUrl", c.uiSuccessUrl, ["http:", "https:"]],
   ] as const) {
     if (url === undefined) continue;
     try {

@@ -188,7 +188,7 @@ export const KEYS: readonly KeySpec[] = [
     env: ["USHER_UI_SUCCESS_URL"],
     kind: "string",
     default: undefined,
-    doc: "Where the hosted pages (`/ui/login/...`) send people (303) after success. Default: none, a plain success page.",
+    doc: "Where the hosted pages (`/ui/login/...`) send people (303) after success: an absolute http(s) URL. Default: none, a plain success page.",
   },
   {
     key: "defaultOrgName",
