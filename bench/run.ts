@@ -16,6 +16,7 @@ import { runningServers } from "./lib/spawn.ts";
 import { USHER_NODE_FLAGS } from "./lib/usher.ts";
 import { runCeilings } from "./phases/ceilings.ts";
 import { runDelivery } from "./phases/delivery.ts";
+import { runPaired } from "./phases/paired.ts";
 import { runPeer } from "./phases/peer.ts";
 import { profileOperation } from "./phases/profile.ts";
 import { setUpUsher, type UsherSetup } from "./phases/setup-usher.ts";
@@ -112,6 +113,9 @@ try {
     if (phases.has("ceilings")) {
       section("Ceilings");
       results.steps.push(...(await runCeilings(url, pools.invited, connections, seconds)));
+      results.steps.push(
+        ...(await runPaired(pg.under, url, pools, top, Math.max(3, Math.round(seconds / 2)))),
+      );
     }
     if (phases.has("workers")) {
       section("usher start --workers");

@@ -58,6 +58,7 @@ export function renderResults(r: Results): string {
     ["usher-postgres", "Usher on PostgreSQL", true],
     ["usher-pglite", "Usher on PGlite (embedded)", true],
     ["ceiling", "Ceilings of the stack (same machine, database and users)", false],
+    ["paired", "Resend invite against ceiling (b) named, in alternating rounds (both servers up)", false],
     ["peer", "Peer: better-auth on the same PostgreSQL", false],
     ["workers", "`usher start --workers N` (CPU and RSS: all processes of the group)", true],
   ];

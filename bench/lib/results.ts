@@ -161,6 +161,20 @@ export function computeRatios(r: Pick<Results, "steps" | "delivery" | "meta">): 
         });
     }
   }
+  const paired = (op: string) => r.steps.filter((s) => s.group === "paired" && s.op === op);
+  const [usher, ceiling] = [paired("resend-invite"), paired("ceiling-db-named")];
+  if (usher.length > 0 && usher.length === ceiling.length) {
+    // Equal time on each side: the ratio of all rounds' successes together.
+    const rate = (xs: StepRecord[]) =>
+      xs.reduce((a, s) => a + s.ok, 0) / xs.reduce((a, s) => a + s.seconds, 0);
+    out.push({
+      what: `${PAIRED_RATIO} (${usher.length} rounds each)`,
+      connections: usher[0]?.connections ?? 0,
+      numerator: rate(usher),
+      denominator: rate(ceiling),
+      ratio: rate(usher) / rate(ceiling),
+    });
+  }
   const one = r.steps.find((s) => s.group === "workers" && s.note === "1 worker(s)");
   const two = r.steps.find((s) => s.group === "workers" && s.note === "2 worker(s)");
   if (one && two)
@@ -185,6 +199,7 @@ export function computeRatios(r: Pick<Results, "steps" | "delivery" | "meta">): 
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(0)} %`;
+const PAIRED_RATIO = "resend invite REST / ceiling (b) named, alternating rounds";
 
 /** Each target of the issue, with the measured value and whether it was met. */
 export function computeTargets(
@@ -201,6 +216,13 @@ export function computeTargets(
       target: `resend invite REST at ${top} connections ≥ 80 % of ceiling (b) named`,
       value: pct(named.ratio),
       met: named.ratio >= 0.8,
+    });
+  const alternating = ratios.find((x) => x.what.startsWith(PAIRED_RATIO));
+  if (alternating)
+    t.push({
+      target: `resend invite REST at ${alternating.connections} connections ≥ 80 % of ceiling (b) named, alternating rounds`,
+      value: pct(alternating.ratio),
+      met: alternating.ratio >= 0.8,
     });
   if (resend) {
     t.push({
@@ -229,13 +251,19 @@ export function computeTargets(
       value: `${x.ratio.toFixed(1)}×`,
       met: x.ratio >= 5,
     });
-  const usherSteps = r.steps.filter((s) => s.group.startsWith("usher") || s.group === "workers");
-  if (usherSteps.length > 0) {
-    const worst = usherSteps.reduce((a, b) => (b.server.peakRssMiB > a.server.peakRssMiB ? b : a));
+  // PGlite keeps the whole database in Usher's process: its figure is shown, not held to the target.
+  const rssGroups: Array<[string, (g: string) => boolean, boolean]> = [
+    ["on PostgreSQL", (g) => g === "usher-postgres" || g === "workers" || g === "paired", true],
+    ["on PGlite (database in the process)", (g) => g === "usher-pglite", false],
+  ];
+  for (const [where, inGroup, judged] of rssGroups) {
+    const steps = r.steps.filter((s) => inGroup(s.group) && s.op !== "ceiling-db-named");
+    if (steps.length === 0) continue;
+    const worst = steps.reduce((a, b) => (b.server.peakRssMiB > a.server.peakRssMiB ? b : a));
     t.push({
-      target: "RSS < 200 MB per Usher process (highest seen in any step)",
+      target: `RSS < 200 MB per Usher process ${where} (highest seen in any step)`,
       value: `${worst.server.peakRssMiB.toFixed(0)} MiB (${worst.group} ${worst.op} ${worst.surface} c=${worst.connections})`,
-      met: worst.server.peakRssMiB * 1.048576 < 200,
+      met: judged ? worst.server.peakRssMiB * 1.048576 < 200 : null,
     });
   }
   for (const s of r.startup.filter((x) => x.database === "postgres" && !x.kind.includes("better-auth")))

@@ -8,6 +8,9 @@ import http from "node:http";
 import pg from "pg";
 
 const named = process.env.NAMED === "1";
+// DUE_LATER=1 queues each message for when its code expires, so that a Usher running beside
+// this server (bench/phases/paired.ts) leaves the rows alone; the statements are the same.
+const dueLater = process.env.DUE_LATER === "1";
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.POOL ?? 10) });
 const key = randomBytes(32);
 
@@ -25,7 +28,7 @@ const SQL = {
          returning sequence`,
   outbox: `insert into outbox (id, org_id, user_id, message_type, code_kind, recipient, status, payload, secret,
            next_attempt_at, created_at, updated_at, expires_at)
-         values ($1, $2, $3, 'InviteUser', 'invite', $4, 'queued', $5::jsonb, $6, $7, $7, $7, $8)`,
+         values ($1, $2, $3, 'InviteUser', 'invite', $4, 'queued', $5::jsonb, $6, $9, $7, $7, $8)`,
 } as const;
 
 async function q<R extends pg.QueryResultRow>(
@@ -71,6 +74,7 @@ async function resend(userId: string): Promise<unknown> {
       randomBytes(34).toString("base64"),
       at,
       expires,
+      dueLater ? expires : at,
     ]);
     await c.query("commit");
     return { details: { sequence: String(event?.sequence), changeDate: at, resourceOwner: user.org_id } };
