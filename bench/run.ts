@@ -209,5 +209,5 @@ writeFileSync(path.join(settings.outDir, "results.json"), `${JSON.stringify(resu
 writeResultsMarkdown(path.join(settings.outDir, "RESULTS.md"), results);
 process.stdout.write(`\nwrote ${path.join(settings.outDir, "results.json")} and RESULTS.md\n`);
 for (const t of results.targets)
-  process.stdout.write(`  ${t.met ? "met " : "MISS"} ${t.target}: ${t.value}\n`);
+  process.stdout.write(`  ${t.met === null ? "info" : t.met ? "met " : "MISS"} ${t.target}: ${t.value}\n`);
 process.exit(0);
