@@ -45,8 +45,6 @@ export class OutboxWorker {
   #timer: NodeJS.Timeout | undefined;
   #running = false;
   #again = false;
-  /** Set while a pass waits for sends to end: a wake resolves it. */
-  #woken: (() => void) | undefined;
   #stopped = true;
   #inFlight = new Set<string>();
   #unlisten: (() => Promise<void>) | undefined;
@@ -69,7 +67,6 @@ export class OutboxWorker {
     if (this.#stopped) return;
     if (this.#running) {
       this.#again = true;
-      this.#woken?.();
       return;
     }
     this.#running = true;
@@ -100,16 +97,8 @@ export class OutboxWorker {
     this.#timer.unref();
   }
 
-  /**
-   * Claims and sends until nothing is due and every send has ended. Sends overlap: up to two
-   * batches are in flight, and the next batch is claimed as soon as one batch's worth has
-   * finished, so the senders never wait for the slowest message of a batch or for the next
-   * claim; a wake while sends are running claims the new work at once.
-   */
   async #drain(): Promise<void> {
-    const window = 2 * this.#o.batchSize;
-    const sending = new Set<Promise<void>>();
-    while (!this.#stopped) {
+    do {
       this.#again = false;
       try {
         const now = this.#o.now();
@@ -117,41 +106,19 @@ export class OutboxWorker {
           this.#lastWipe = now.getTime();
           await outboxQueries(this.#o.db).wipeExpired(now);
         }
-        let due = true;
-        while (due && !this.#stopped) {
-          while (sending.size > window - this.#o.batchSize) await Promise.race(sending);
-          const room = window - sending.size;
-          const at = this.#o.now();
-          const batch = await outboxQueries(this.#o.db).claimDue(
-            at,
-            new Date(at.getTime() + this.#o.leaseMs),
-            room,
-          );
-          const texts = new Map<string, Promise<Map<string, TextOverrides>>>();
-          for (const m of batch) {
-            this.#inFlight.add(m.id);
-            const sent: Promise<void> = this.#deliver(m, texts)
-              .catch((e: unknown) => this.#o.log.error({ err: e, outboxId: m.id }, "outbox pass failed"))
-              .finally(() => sending.delete(sent));
-            sending.add(sent);
-          }
-          due = batch.length === room;
-        }
+        const batch = await outboxQueries(this.#o.db).claimDue(
+          now,
+          new Date(now.getTime() + this.#o.leaseMs),
+          this.#o.batchSize,
+        );
+        for (const m of batch) this.#inFlight.add(m.id);
+        const texts = new Map<string, Promise<Map<string, TextOverrides>>>();
+        await Promise.all(batch.map((m) => this.#deliver(m, texts)));
+        if (batch.length === this.#o.batchSize) this.#again = true;
       } catch (e) {
         this.#o.log.error({ err: e }, "outbox pass failed");
       }
-      if (!this.#again && sending.size === 0) break;
-      // Nothing due now: wait for new work, or for the sends still running to end.
-      if (!this.#again)
-        await Promise.race([
-          new Promise<void>((resolve) => {
-            this.#woken = resolve;
-          }),
-          Promise.all(sending),
-        ]);
-      this.#woken = undefined;
-    }
-    await Promise.all(sending);
+    } while (this.#again && !this.#stopped);
   }
 
   /** Sends one claimed message; `texts` holds the organizations' texts read in this batch. */
