@@ -5,7 +5,7 @@ import path from "node:path";
 import { test } from "node:test";
 import { Code } from "@connectrpc/connect";
 import { rest } from "./helpers/clients.ts";
-import { startTestApp, unique } from "./helpers/test-app.ts";
+import { dropDatabase, startTestApp, unique } from "./helpers/test-app.ts";
 import { createUser, errorId } from "./helpers/users.ts";
 
 const POLICY = `@id("invites-only-to-example-com")
@@ -17,9 +17,12 @@ when { resource has email && !(resource.email like "*@example.com") };
 test("an operator forbid with a @notice takes effect at the next start; the tenant API shows the notice", async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), "usher-policy-"));
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "usher-policy-data-"));
+  // Both starts share one database; the first is stopped without `stop()`, so it is dropped here.
+  let databaseUrl: string | undefined;
   try {
     // Before: no operator policy, an invite to any domain is fine.
     const first = await startTestApp({ dataDir, config: { throttleEnabled: false } });
+    databaseUrl = first.databaseUrl;
     const { userId } = await createUser(first.baseUrl, first.adminToken);
     await first.app.db.query("update users set email = $2 where id = $1", [
       userId,
@@ -76,6 +79,7 @@ test("an operator forbid with a @notice takes effect at the next start; the tena
       await second.stop();
     }
   } finally {
+    if (databaseUrl) await dropDatabase(databaseUrl);
     rmSync(dir, { recursive: true, force: true });
     rmSync(dataDir, { recursive: true, force: true });
   }
