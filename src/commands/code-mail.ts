@@ -52,6 +52,7 @@ export async function issueCode(
     createdAt: at,
     expiresAt,
     failedAttempts: 0,
+    email: user.email,
     ...settings,
   };
   const write: CodeWrite = { orgId: user.orgId, userId: user.id, code: stored };
@@ -89,8 +90,10 @@ export type CheckOutcome = "ok" | "wrong" | "discarded";
 
 /**
  * Checks a presented code against the stored code of its kind (read by the caller under the
- * user's lock). Expiry is checked first; an expired code or the `maxAttempts`-th failure
- * discards the code. The caller writes the matching events.
+ * user's lock, at its latest version). Expiry is checked first, then that the user still has
+ * the address the code was issued for (a code proves that address and nothing else); an
+ * expired or unbound code, or the `maxAttempts`-th failure, discards the code. The caller
+ * writes the matching events.
  */
 export async function checkCode(
   tx: Queryable,
@@ -103,11 +106,12 @@ export async function checkCode(
   const codes = codeQueries(tx);
   const kind = stored.kind;
   const expired = stored.expiresAt.getTime() <= deps.now().getTime();
-  if (!expired && codeMatches(deps.keys.codeHmac, presented, stored.codeHash)) {
+  const bound = stored.email === user.email;
+  if (!expired && bound && codeMatches(deps.keys.codeHmac, presented, stored.codeHash)) {
     await codes.consume(user.orgId, user.id, kind);
     return "ok";
   }
-  const discard = expired || stored.failedAttempts + 1 >= deps.config.codeMaxAttempts;
+  const discard = expired || !bound || stored.failedAttempts + 1 >= deps.config.codeMaxAttempts;
   await codes.recordFailure(user.orgId, user.id, kind, discard);
   return discard ? "discarded" : "wrong";
 }

@@ -3,6 +3,7 @@ import type { Queryable } from "../db/types.ts";
 import type { User } from "../domain/user.ts";
 import { codeQueries } from "../queries/codes.ts";
 import type { NewEvent } from "../queries/events.ts";
+import { outboxQueries } from "../queries/outbox.ts";
 import type { UserPatch } from "../queries/user-updates.ts";
 import { issueCode } from "./code-mail.ts";
 import type { CommandDeps } from "./deps.ts";
@@ -65,8 +66,26 @@ export async function markEmailVerified(tx: Queryable, user: User): Promise<NewE
 }
 
 /**
- * Changes a user's address (`email.changed`, which ends the old code and the verified flag),
- * then verifies it or issues a code to the new address. Checks are the caller's job.
+ * The one rule for a new address, on every surface that changes one: `email.changed`, and
+ * every outstanding code of the user is void — whatever its kind (invite, init, email, password
+ * reset), it was sent to or returned for the old address, and whoever holds that mailbox must
+ * not verify the new one or set a password with it — and its undelivered messages are
+ * cancelled. The caller writes the new address, unverified (`UserPatch`), and the event.
+ */
+export async function changeAddress(
+  tx: Queryable,
+  deps: CommandDeps,
+  user: User,
+  email: string,
+): Promise<NewEvent> {
+  await codeQueries(tx).voidAll(user.orgId, user.id);
+  await outboxQueries(tx).cancelForUser(user.orgId, user.id, deps.now(), "address changed");
+  return { type: "user.human.email.changed", payload: { email } };
+}
+
+/**
+ * Changes a user's address (`changeAddress`), then verifies it or issues a code to the new
+ * address. Checks are the caller's job.
  */
 export async function changeEmail(
   tx: Queryable,
@@ -75,9 +94,8 @@ export async function changeEmail(
   email: string,
   delivery: EmailDelivery,
 ): Promise<{ events: NewEvent[]; patch: UserPatch; code?: string }> {
-  await codeQueries(tx).consume(user.orgId, user.id, "email");
   const changed: User = { ...user, email, emailVerified: false };
-  const events: NewEvent[] = [{ type: "user.human.email.changed", payload: { email } }];
+  const events: NewEvent[] = [await changeAddress(tx, deps, user, email)];
   if (delivery.kind === "verified") {
     events.push(await markEmailVerified(tx, changed));
     return { events, patch: { email, emailVerified: true } };

@@ -5,6 +5,7 @@ import type { NewEvent } from "../queries/events.ts";
 import { userUpdates } from "../queries/user-updates.ts";
 import { checkCode } from "./code-mail.ts";
 import type { CommandDeps } from "./deps.ts";
+import { changeAddress } from "./email-change.ts";
 import { joinTransaction } from "./in-transaction.ts";
 import { createInviteCode, issueInvite } from "./invite-codes.ts";
 import { lockHuman, lockHumanWithCode } from "./load-user.ts";
@@ -56,6 +57,7 @@ export async function createAndInvite(
     const actor = { caller, orgId };
     const { userId } = await addHumanUser(joined, actor, {
       orgId,
+      usernameScope: "organization",
       givenName,
       familyName,
       displayName: input.name,
@@ -89,11 +91,9 @@ export async function resendInvite(
     let target = found;
     if (email !== undefined && email !== user.email) {
       deps.authz.require(caller, "user.write", { orgId, userId, email: user.email }, "AUTH-AWfge");
+      const changed = await changeAddress(tx, deps, user, email);
       await userUpdates(tx).apply(orgId, userId, { email, emailVerified: false });
-      await codeQueries(tx).consume(orgId, userId, "email");
-      await writeUserEvents(tx, user, caller.userId, deps.now(), [
-        { type: "user.human.email.changed", payload: { email } },
-      ]);
+      await writeUserEvents(tx, user, caller.userId, deps.now(), [changed]);
       target = { ...found, user: { ...user, email, emailVerified: false } };
     }
     const { expiresAt } = await issueInvite(

@@ -6,7 +6,7 @@ import { checkUrlTemplate } from "../domain/url-template.ts";
 import { defaultDisplayName, type User, UserState } from "../domain/user.ts";
 import { alreadyExists, failedPrecondition, invalidArgument } from "../errors/usher-error.ts";
 import type { NewEvent } from "../queries/events.ts";
-import { userQueries } from "../queries/users.ts";
+import { type UsernameScope, userQueries } from "../queries/users.ts";
 import { issueCode } from "./code-mail.ts";
 import type { Actor, CommandDeps, WriteDetails } from "./deps.ts";
 import { writeUserEvents } from "./user-events.ts";
@@ -19,6 +19,8 @@ export type EmailVerification =
 
 export interface AddHumanInput {
   orgId: string;
+  /** Where the username must be unique; ZITADEL's instance-wide rule unless said otherwise. */
+  usernameScope?: UsernameScope | undefined;
   userId?: string | undefined;
   username?: string | undefined;
   givenName: string;
@@ -65,7 +67,7 @@ export async function addHumanUser(
 
   return deps.db.transaction(async (tx) => {
     const users = userQueries(tx);
-    const check = await users.creationCheck(input.orgId, userId, username);
+    const check = await users.creationCheck(input.orgId, userId, username, input.usernameScope);
     if (!check.orgActive) throw failedPrecondition("COMMAND-QXPGs", "Errors.Org.NotFound");
     if (check.idTaken) throw failedPrecondition("COMMAND-7yiox1isql", "Errors.User.AlreadyExisting");
     if (check.usernameTaken) throw alreadyExists("V3-DKcYh", "Errors.User.AlreadyExists");
@@ -97,7 +99,7 @@ export async function addHumanUser(
       updatedAt: at,
     };
     const sendsCode = !user.emailVerified && v.kind !== "verified";
-    await users.insert(user);
+    await users.insert(user, input.usernameScope);
     const events: NewEvent[] = [{ type: "user.human.added", payload: addedPayload(user) }];
     let emailCode: string | undefined;
     if (user.emailVerified) events.push({ type: "user.human.email.verified" });

@@ -1,8 +1,8 @@
 import { failedPrecondition, notFound } from "../errors/usher-error.ts";
-import { codeQueries } from "../queries/codes.ts";
 import type { NewEvent } from "../queries/events.ts";
 import { userUpdates } from "../queries/user-updates.ts";
 import type { Actor, CommandDeps, WriteDetails } from "./deps.ts";
+import { changeAddress } from "./email-change.ts";
 import { addInitCode, awaitsInitialization, previousAuthRequestId } from "./init-codes.ts";
 import { writeUserEvents } from "./user-events.ts";
 import { lockHumanInOrg, v1Target } from "./v1-scope.ts";
@@ -29,10 +29,9 @@ export async function resendInitialization(
     const events: NewEvent[] = [];
     let recipient = user;
     if (email && email !== user.email) {
-      // A new address ends the verified flag and any email code sent to the old one.
-      await codeQueries(tx).consume(user.orgId, user.id, "email");
+      // A new address ends the verified flag and every code sent to the old one.
+      events.push(await changeAddress(tx, deps, user, email));
       await userUpdates(tx).apply(user.orgId, user.id, { email, emailVerified: false });
-      events.push({ type: "user.human.email.changed", payload: { email } });
       recipient = { ...user, email, emailVerified: false };
     }
     const authRequestId = await previousAuthRequestId(tx, user);

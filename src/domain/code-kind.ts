@@ -13,6 +13,11 @@ export interface StoredCode {
   urlTemplate: string;
   applicationName: string;
   authRequestId: string;
+  /**
+   * The address the code was issued for (sent to, or returned for). A code proves only that
+   * address: it stops working when the user's address is no longer this one.
+   */
+  email: string | null;
   /** Messages of this kind the worker delivered to the user, and when last (read, never written here). */
   sends?: { count: number; lastAt: Date | null };
 }

@@ -35,16 +35,17 @@ export function codeWriteCtes(
   const ctes = [
     `code_${index} as (
        insert into user_codes (org_id, user_id, kind, code_hash, created_at, expires_at, failed_attempts,
-         code_returned, url_template, application_name, auth_request_id)
+         code_returned, url_template, application_name, auth_request_id, email)
        select ${org}, ${user}, ${kind}, ${p.add(c.codeHash, "text")}, ${p.add(c.createdAt, "timestamptz")},
          ${p.add(c.expiresAt, "timestamptz")}, ${p.add(c.failedAttempts, "int")}, ${p.add(c.codeReturned, "bool")},
-         ${p.add(c.urlTemplate, "text")}, ${p.add(c.applicationName, "text")}, ${p.add(c.authRequestId, "text")}
+         ${p.add(c.urlTemplate, "text")}, ${p.add(c.applicationName, "text")}, ${p.add(c.authRequestId, "text")},
+         ${p.add(c.email, "text")}
          from ${guard}
        on conflict (org_id, user_id, kind) do update set code_hash = excluded.code_hash,
          created_at = excluded.created_at, expires_at = excluded.expires_at,
          failed_attempts = excluded.failed_attempts, code_returned = excluded.code_returned,
          url_template = excluded.url_template, application_name = excluded.application_name,
-         auth_request_id = excluded.auth_request_id
+         auth_request_id = excluded.auth_request_id, email = excluded.email
        returning 1)`,
   ];
   if (!w.message) return { ctes };

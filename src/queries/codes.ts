@@ -11,6 +11,7 @@ export interface CodeRow {
   url_template: string;
   application_name: string;
   auth_request_id: string;
+  email: string | null;
 }
 
 export const toCode = (r: CodeRow): StoredCode => ({
@@ -23,6 +24,7 @@ export const toCode = (r: CodeRow): StoredCode => ({
   urlTemplate: r.url_template,
   applicationName: r.application_name,
   authRequestId: r.auth_request_id,
+  email: r.email,
 });
 
 /** SQL over the one-row-per-kind code table. */
@@ -44,6 +46,15 @@ export function codeQueries(q: Queryable) {
            code_returned = case when $4 then false else code_returned end
          where org_id = $1 and user_id = $2 and kind = $3`,
         [orgId, userId, kind, discard],
+      );
+    },
+
+    /** Forgets every outstanding code of the user, of all kinds (its address changed). */
+    async voidAll(orgId: string, userId: string): Promise<void> {
+      await q.query(
+        `update user_codes set code_hash = null, code_returned = false
+          where org_id = $1 and user_id = $2 and code_hash is not null`,
+        [orgId, userId],
       );
     },
 

@@ -203,14 +203,20 @@ export function outboxQueries(q: Queryable) {
 
     /**
      * Cancels a user's undelivered messages (queued, or claimed but not yet recorded as sent)
-     * and wipes their codes; used when the user is deleted. Returns how many were cancelled.
+     * and wipes their codes, with the reason shown as their last error: the user was deleted,
+     * or its address changed. Returns how many were cancelled.
      */
-    async cancelForUser(orgId: string, userId: string, at: Date): Promise<number> {
+    async cancelForUser(
+      orgId: string,
+      userId: string,
+      at: Date,
+      reason: "user deleted" | "address changed" = "user deleted",
+    ): Promise<number> {
       const rows = await q.query(
         `update outbox set status = 'cancelled', secret = null, locked_until = null, updated_at = $3,
-           last_error = 'user deleted'
+           last_error = $4
           where org_id = $1 and user_id = $2 and status in ('queued', 'sending') returning id`,
-        [orgId, userId, at],
+        [orgId, userId, at, reason],
       );
       return rows.length;
     },

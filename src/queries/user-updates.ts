@@ -50,12 +50,18 @@ export function userUpdates(q: Queryable) {
       await q.query(`update users set ${sets.join(", ")} where org_id = $1 and id = $2`, values);
     },
 
-    /** Whether another user already has this username (usernames are unique, ignoring case). */
+    /**
+     * Whether another user already has this username, ignoring case, where the user's own
+     * `UsernameScope` makes it count: in its organization, and instance-wide among users of the
+     * instance scope when it is one of them.
+     */
     async usernameTakenByOther(username: string, id: string): Promise<boolean> {
-      const rows = await q.query("select 1 from users where lower(username) = lower($1) and id <> $2", [
-        username,
-        id,
-      ]);
+      const rows = await q.query(
+        `select 1 from users o join users me on me.id = $2
+          where lower(o.username) = lower($1) and o.id <> $2
+            and (o.org_id = me.org_id or (me.username_global and o.username_global))`,
+        [username, id],
+      );
       return rows.length > 0;
     },
 

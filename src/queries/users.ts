@@ -1,6 +1,7 @@
 import type { Queryable } from "../db/types.ts";
 import type { CodeKind, StoredCode } from "../domain/code-kind.ts";
 import type { User, UserState } from "../domain/user.ts";
+import { alreadyExists } from "../errors/usher-error.ts";
 import { type CodeRow, toCode } from "./codes.ts";
 import type { SqlWhere } from "./user-filter-sql.ts";
 
@@ -52,6 +53,14 @@ const toUser = (r: UserRow): User => ({
   updatedAt: r.updated_at,
 });
 
+/**
+ * Where a username must be unique. `instance`: ZITADEL's rule (its default domain policy), among
+ * every user created with it, and in its own organization. `organization`: only within the
+ * organization — the tenant API's users, so one tenant can neither learn of nor block a
+ * username in another.
+ */
+export type UsernameScope = "instance" | "organization";
+
 /** SQL over users; pass a transaction to read under its locks. */
 export function userQueries(q: Queryable) {
   return {
@@ -69,20 +78,22 @@ export function userQueries(q: Queryable) {
 
     /**
      * What decides whether a user can be created, in one round trip: the organization is
-     * active, the id and the username are free, and the last sequence of an earlier user with
-     * this id (a deleted user's id may be taken again; its stream continues).
+     * active, the id and the username are free (see `UsernameScope`), and the last sequence of
+     * an earlier user with this id (a deleted user's id may be taken again; its stream continues).
      */
     async creationCheck(
       orgId: string,
       userId: string,
       username: string,
+      scope: UsernameScope = "instance",
     ): Promise<{ orgActive: boolean; idTaken: boolean; usernameTaken: boolean; lastSequence: number }> {
       const rows = await q.query<{ org: boolean; id: boolean; username: boolean; last: number }>(
         `select exists (select 1 from organizations where id = $1 and state = 1) as org,
                 exists (select 1 from users where id = $2) as id,
-                exists (select 1 from users where lower(username) = lower($3)) as username,
+                exists (select 1 from users where lower(username) = lower($3)
+                          and (org_id = $1 or ($4 and username_global))) as username,
                 (select coalesce(max(sequence), 0)::int from events where org_id = $1 and aggregate_id = $2) as last`,
-        [orgId, userId, username],
+        [orgId, userId, username, scope === "instance"],
       );
       const r = rows[0];
       if (!r) throw new Error("creation check returned no row");
@@ -91,7 +102,14 @@ export function userQueries(q: Queryable) {
 
     /**
      * The user, row-locked as by `lockById`, with its stored code of a kind, in one round trip
-     * (the commands that issue a code read the previous one for its settings).
+     * (the commands that issue a code read the previous one for its settings, and those that
+     * check one compare against it).
+     *
+     * The code row is locked too, after the user row, so what is read is its latest committed
+     * version: a statement that waited for the user's lock still reads other rows as they were
+     * when it started, and a plain join would hand a check a code that a parallel check had
+     * already consumed or counted a failure against. Rows locked `for update` are re-read at
+     * their newest version; the order (user, then code) is the order every writer locks in.
      */
     async lockWithCode(id: string, kind: CodeKind): Promise<{ user: User; code?: StoredCode } | undefined> {
       type CodeJson = Omit<CodeRow, "created_at" | "expires_at"> & {
@@ -101,15 +119,15 @@ export function userQueries(q: Queryable) {
         last_sent_at: string | null;
       };
       const rows = await q.query<UserRow & { code: CodeJson | null }>(
-        `select u.*, case when c.kind is null then null else json_build_object(
+        `with u as (select * from users where id = $1 for update),
+              c as (select c.* from user_codes c join u on c.org_id = u.org_id and c.user_id = u.id
+                     where c.kind = $2 for update of c)
+         select u.*, (select json_build_object(
              'kind', c.kind, 'code_hash', c.code_hash, 'created_at', c.created_at, 'expires_at', c.expires_at,
              'failed_attempts', c.failed_attempts, 'code_returned', c.code_returned, 'url_template', c.url_template,
-             'application_name', c.application_name, 'auth_request_id', c.auth_request_id,
-             'send_count', c.send_count, 'last_sent_at', c.last_sent_at) end as code
-           from users u
-           left join user_codes c on c.org_id = u.org_id and c.user_id = u.id and c.kind = $2
-          where u.id = $1
-          for update of u`,
+             'application_name', c.application_name, 'auth_request_id', c.auth_request_id, 'email', c.email,
+             'send_count', c.send_count, 'last_sent_at', c.last_sent_at) from c) as code
+           from u`,
         [id, kind],
       );
       const r = rows[0];
@@ -126,40 +144,46 @@ export function userQueries(q: Queryable) {
       };
     },
 
-    async usernameTaken(username: string): Promise<boolean> {
-      const rows = await q.query("select 1 from users where lower(username) = lower($1)", [username]);
-      return rows.length > 0;
-    },
-
-    async insert(u: Omit<User, "passwordChangedAt">): Promise<void> {
-      await q.query(
-        `insert into users (org_id, id, type, state, username, given_name, family_name, nick_name, display_name,
+    /**
+     * Inserts a user. A username taken meanwhile by a concurrent creation (the unique indexes
+     * behind `UsernameScope`) is ALREADY_EXISTS, as the creation check would have said.
+     */
+    async insert(u: Omit<User, "passwordChangedAt">, scope: UsernameScope = "instance"): Promise<void> {
+      await q
+        .query(
+          `insert into users (org_id, id, type, state, username, given_name, family_name, nick_name, display_name,
            preferred_language, gender, email, email_verified, phone, phone_verified, password_hash,
-           password_change_required, sequence, created_at, updated_at)
-         values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20)`,
-        [
-          u.orgId,
-          u.id,
-          u.type,
-          u.state,
-          u.username,
-          u.givenName,
-          u.familyName,
-          u.nickName,
-          u.displayName,
-          u.preferredLanguage,
-          u.gender,
-          u.email,
-          u.emailVerified,
-          u.phone,
-          u.phoneVerified,
-          u.passwordHash,
-          u.passwordChangeRequired,
-          u.sequence,
-          u.createdAt,
-          u.updatedAt,
-        ],
-      );
+           password_change_required, sequence, created_at, updated_at, username_global)
+         values ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21)`,
+          [
+            u.orgId,
+            u.id,
+            u.type,
+            u.state,
+            u.username,
+            u.givenName,
+            u.familyName,
+            u.nickName,
+            u.displayName,
+            u.preferredLanguage,
+            u.gender,
+            u.email,
+            u.emailVerified,
+            u.phone,
+            u.phoneVerified,
+            u.passwordHash,
+            u.passwordChangeRequired,
+            u.sequence,
+            u.createdAt,
+            u.updatedAt,
+            scope === "instance",
+          ],
+        )
+        .catch((e: unknown) => {
+          if ((e as { code?: unknown }).code === "23505" && /username/.test(String((e as Error).message)))
+            throw alreadyExists("V3-DKcYh", "Errors.User.AlreadyExists");
+          throw e;
+        });
     },
 
     /** One page of users matching a compiled filter (see user-filter-sql.ts); `limit` 0 = all. */
