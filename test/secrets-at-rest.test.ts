@@ -8,17 +8,12 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
 import { create, toBinary } from "@bufbuild/protobuf";
-import type { Interceptor, Transport } from "@connectrpc/connect";
-import { createConnectTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
-import { NewAuthorizationBearerInterceptor } from "@zitadel/client";
-import { createServerTransport } from "@zitadel/client/node";
-import { createManagementServiceClient } from "@zitadel/client/v1";
-import { createUserServiceClient } from "@zitadel/client/v2";
 import { CreateInviteCodeResponseSchema } from "@zitadel/proto/zitadel/user/v2/user_service_pb.js";
 import pino from "pino";
 import { type Protocol, rest } from "./helpers/clients.ts";
 import { dumpRows, pgDump } from "./helpers/database-dump.ts";
-import { getPage, linkFields, postForm } from "./helpers/form-client.ts";
+import { codeIn, type MailboxMail, mailboxMail, pageLinkIn, submitPage } from "./helpers/dev-mailbox.ts";
+import { clientsWithHeaders } from "./helpers/header-clients.ts";
 import { findSecrets, type Secret } from "./helpers/secret-forms.ts";
 import { startTestApp, TEST_DATABASE_URL, type TestApp, unique } from "./helpers/test-app.ts";
 
@@ -72,66 +67,18 @@ async function tenant(
   return res.body;
 }
 
-/** The admin's transport of a protocol, sending `headers` on every call. */
-function transportWith(protocol: Protocol, headers: Record<string, string>): Transport {
-  const set: Interceptor = (next) => (req) => {
-    for (const [k, v] of Object.entries(headers)) req.header.set(k, v);
-    return next(req);
-  };
-  if (protocol === "grpc")
-    return createServerTransport(t.adminToken, { baseUrl: t.baseUrl, interceptors: [set] });
-  const interceptors = [NewAuthorizationBearerInterceptor(t.adminToken), set];
-  return protocol === "grpc-web"
-    ? createGrpcWebTransport({ baseUrl: t.baseUrl, httpVersion: "1.1", interceptors })
-    : createConnectTransport({ baseUrl: t.baseUrl, httpVersion: "1.1", interceptors });
-}
+/** The admin's official clients; `t` exists only once the app has started. */
 const users = (protocol: Protocol, headers: Record<string, string> = {}) =>
-  createUserServiceClient(transportWith(protocol, headers));
+  clientsWithHeaders(t.baseUrl, t.adminToken).users(protocol, headers);
 const management = (protocol: Protocol, headers: Record<string, string> = {}) =>
-  createManagementServiceClient(transportWith(protocol, headers));
+  clientsWithHeaders(t.baseUrl, t.adminToken).management(protocol, headers);
 const idem = () => ({ "idempotency-key": unique("idem") });
-
-interface Mail {
-  to: string;
-  subject: string;
-  text: string;
-}
-
-/** The `count`-th mail (1-based, oldest first) to `email`, read from the dev mailbox. */
-async function mailTo(email: string, count = 1): Promise<Mail> {
-  for (let i = 0; i < 400; i++) {
-    const res = await rest(t.baseUrl, "GET", "/dev/mailbox/messages?limit=500");
-    const mine = (res.body.messages as Mail[]).filter((m) => m.to === email).reverse();
-    const mail = mine[count - 1];
-    if (mail) return mail;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`no mail #${count} to ${email}`);
-}
+const mailTo = (email: string, count = 1) => mailboxMail(t.baseUrl, email, count);
+const linkIn = pageLinkIn;
 
 /** The code of a mail, remembered as a secret. */
-function mailedCode(what: string, mail: Mail): string {
-  const m = /Your code: ([A-Z0-9]+)/.exec(mail.text);
-  return keep(`${what} (mailed)`, m?.[1]);
-}
-
-/** The link to a hosted page in a mail. */
-function linkIn(mail: Mail, path: string): string {
-  const link = (mail.text.match(/https?:\/\/\S+/g) ?? []).find((u) => new URL(u).pathname === path);
-  assert.ok(link, `a ${path} link in "${mail.subject}": ${mail.text}`);
-  return link;
-}
-
-/** Submits a hosted page's form as a browser would (GET for token and cookie, then POST). */
-async function submitPage(link: string, fields: Record<string, string>): Promise<void> {
-  const page = await getPage(link);
-  assert.equal(page.status, 200, page.html);
-  const done = await postForm(
-    new URL(new URL(link).pathname, link).toString(),
-    { ...linkFields(link), ...fields, form_token: page.token ?? "", action: "submit" },
-    { cookie: page.cookie ?? "" },
-  );
-  assert.equal(done.status, 303, `${link}: ${done.status} ${done.html.slice(0, 400)}`);
+function mailedCode(what: string, mail: MailboxMail): string {
+  return keep(`${what} (mailed)`, codeIn(mail));
 }
 
 /** A v2 human with an unverified address and no code; returns its id and address. */
