@@ -1,5 +1,3 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import path from "node:path";
 import pino, { type Logger } from "pino";
 import { createServer } from "./api/server.ts";
 import { tenantRoutes } from "./api/tenant/routes.ts";
@@ -12,10 +10,10 @@ import { loadCedarAuthorizer } from "./authz/cedar-authorizer.ts";
 import { bootstrapInstance } from "./commands/bootstrap.ts";
 import type { CommandDeps } from "./commands/deps.ts";
 import type { Config } from "./config/load.ts";
+import { loadKeys } from "./config/master-key.ts";
 import { migrate } from "./db/migrate.ts";
 import { openDb } from "./db/open.ts";
 import type { Db } from "./db/types.ts";
-import { deriveKeys, newMasterKey, parseMasterKey } from "./domain/secrets.ts";
 import { createMetrics } from "./ops/metrics.ts";
 import { createSender } from "./outbox/provider.ts";
 import type { Sender } from "./outbox/sender.ts";
@@ -42,11 +40,11 @@ export async function createApp(options: AppOptions) {
   const db =
     options.db ??
     (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize }));
-  const keys = deriveKeys(parseMasterKey(config.masterKey ?? masterKeyFile(config.dataDir, log)));
+  const keys = loadKeys(config, log);
   const callers = new CallerCache(config.authCacheTtl);
   const deps: CommandDeps = { db, keys, authz, config, now, callers };
   let unwatchCallers: (() => Promise<void>) | undefined;
-  const sender = options.sender ?? createSender(config, db);
+  const sender = options.sender ?? createSender(config, db, keys);
   const metrics = createMetrics();
   const worker = new OutboxWorker({
     db,
@@ -136,20 +134,3 @@ export async function createApp(options: AppOptions) {
 }
 
 export type App = Awaited<ReturnType<typeof createApp>>;
-
-/** Reads `<dataDir>/master.key`, creating it (mode 0600) on first use. */
-function masterKeyFile(dataDir: string, log: Logger): string {
-  const file = path.join(dataDir, "master.key");
-  if (existsSync(file)) return readFileSync(file, "utf8");
-  mkdirSync(dataDir, { recursive: true });
-  const key = newMasterKey();
-  try {
-    writeFileSync(file, `${key}\n`, { mode: 0o600, flag: "wx" });
-  } catch (e) {
-    // Another process starting at the same moment wrote it first: use that one.
-    if ((e as NodeJS.ErrnoException).code === "EEXIST") return readFileSync(file, "utf8");
-    throw e;
-  }
-  log.info({ file }, "generated a master key; set USHER_MASTER_KEY when running on several machines");
-  return key;
-}

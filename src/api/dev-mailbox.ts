@@ -1,47 +1,50 @@
 import type { Db } from "../db/types.ts";
+import { type MailboxContent, openMail } from "../outbox/mailbox-sealing.ts";
 import { escapeHtml } from "../outbox/templates.ts";
+import { mailboxQueries } from "../queries/mailbox.ts";
 import { type Res, sendHtml, sendJson } from "./http/io.ts";
 
-interface MailRow {
+interface MailRow extends MailboxContent {
   id: string;
   recipient: string;
-  subject: string;
-  text_body: string;
-  html_body: string;
   created_at: Date;
 }
 
-async function latest(db: Db, limit: number): Promise<MailRow[]> {
-  return db.query<MailRow>(
-    "select id, recipient, subject, text_body, html_body, created_at from mailbox order by created_at desc, id desc limit $1",
-    [limit],
-  );
+/** The newest messages, opened with the mailbox key (stored only sealed). */
+async function latest(db: Db, key: Buffer, limit: number): Promise<MailRow[]> {
+  const rows = await mailboxQueries(db).latest(limit);
+  return rows.map((r) => ({
+    id: r.id,
+    recipient: r.recipient,
+    created_at: r.created_at,
+    ...openMail(key, r),
+  }));
 }
 
 /** `/dev/mailbox/messages`: the newest messages as JSON (`?limit=`, default 50, max 500). */
-export async function mailboxJson(db: Db, url: URL, res: Res): Promise<void> {
+export async function mailboxJson(db: Db, key: Buffer, url: URL, res: Res): Promise<void> {
   const limit = Math.min(500, Math.max(1, Number(url.searchParams.get("limit")) || 50));
-  const rows = await latest(db, limit);
+  const rows = await latest(db, key, limit);
   sendJson(res, 200, {
     messages: rows.map((r) => ({
       id: r.id,
       to: r.recipient,
       subject: r.subject,
-      text: r.text_body,
-      html: r.html_body,
+      text: r.text,
+      html: r.html,
       created_at: r.created_at.toISOString(),
     })),
   });
 }
 
 /** `/dev/mailbox`: a page listing the newest messages, text parts shown in full. */
-export async function mailboxPage(db: Db, res: Res): Promise<void> {
-  const rows = await latest(db, 100);
+export async function mailboxPage(db: Db, key: Buffer, res: Res): Promise<void> {
+  const rows = await latest(db, key, 100);
   const items = rows
     .map(
       (r) => `<article><h2>${escapeHtml(r.subject)}</h2>
 <p class="meta">To <strong>${escapeHtml(r.recipient)}</strong> · ${escapeHtml(r.created_at.toISOString())}</p>
-<pre>${linkify(escapeHtml(r.text_body))}</pre></article>`,
+<pre>${linkify(escapeHtml(r.text))}</pre></article>`,
     )
     .join("\n");
   sendHtml(

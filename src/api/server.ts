@@ -55,8 +55,9 @@ export function createServer(o: ServerOptions) {
     if (path === "/readyz") return ready(db, o.isReady, res);
     if (path === "/metrics") return metricsPage(db, o.metrics, res);
     if (path.startsWith("/ui/login/")) return servePage(o.deps, req, res, url);
-    if (o.devMailbox && path === "/dev/mailbox") return mailboxPage(db, res);
-    if (o.devMailbox && path === "/dev/mailbox/messages") return mailboxJson(db, url, res);
+    if (o.devMailbox && path === "/dev/mailbox") return mailboxPage(db, o.deps.keys.mailbox, res);
+    if (o.devMailbox && path === "/dev/mailbox/messages")
+      return mailboxJson(db, o.deps.keys.mailbox, url, res);
     if (path.startsWith("/v1/")) {
       if (path === "/v1/openapi.json") return sendRaw(res, openapi);
       if (path === "/v1/docs") return docsPage(res);
@@ -76,7 +77,8 @@ export function createServer(o: ServerOptions) {
 
   return createOnePortServer((req, res) => {
     route(req, res).catch((e: unknown) => {
-      o.log.error({ err: e, url: req.url }, "unhandled request error");
+      // The path only: a query string may carry a code (the hosted pages' links do).
+      o.log.error({ err: e, path: req.url?.split("?")[0] }, "unhandled request error");
       if (!res.headersSent)
         sendJson(res, 500, { code: 13, message: "An internal error occurred", details: [] });
       else res.end();

@@ -1,4 +1,5 @@
 import type { Config } from "../config/load.ts";
+import { loadKeys } from "../config/master-key.ts";
 import { migrate } from "../db/migrate.ts";
 import { openDb } from "../db/open.ts";
 import { uuidv7 } from "../domain/ids.ts";
@@ -58,7 +59,9 @@ export async function mailCommand(args: Args, config: Config, out: (s: string) =
       case "test": {
         const to = args.flags.get("to");
         if (!to) throw new Error("usage: usher mail test --to ADDRESS");
-        const sender = createSender(config, db);
+        // The dev mailbox stores the test message sealed with the master key's mailbox key.
+        const keys = loadKeys(config, { info: (_facts, message) => out(message) });
+        const sender = createSender(config, db, keys);
         const id = uuidv7();
         try {
           const receipt = await sender.send({

@@ -6,6 +6,12 @@ export interface Keys {
   readonly codeHmac: Buffer;
   /** AES-256-GCM key for codes waiting in the outbox. */
   readonly outbox: Buffer;
+  /** AES-256-GCM key for responses kept for Idempotency-Key replay (they may hold keys and codes). */
+  readonly replay: Buffer;
+  /** HMAC key for the fingerprints of idempotent requests (their bodies may hold passwords). */
+  readonly replayFingerprint: Buffer;
+  /** AES-256-GCM key for the rendered mails of the dev mailbox (they hold codes and links). */
+  readonly mailbox: Buffer;
 }
 
 /** Parses a 32-byte master key given as base64 (or base64url) or 64 hex characters. */
@@ -22,21 +28,34 @@ export function newMasterKey(): string {
 
 export function deriveKeys(master: Buffer): Keys {
   const derive = (info: string) => Buffer.from(hkdfSync("sha256", master, Buffer.alloc(0), info, 32));
-  return { codeHmac: derive("usher/code-hmac/v1"), outbox: derive("usher/outbox-aes-gcm/v1") };
+  return {
+    codeHmac: derive("usher/code-hmac/v1"),
+    outbox: derive("usher/outbox-aes-gcm/v1"),
+    replay: derive("usher/replay-aes-gcm/v1"),
+    replayFingerprint: derive("usher/replay-fingerprint-hmac/v1"),
+    mailbox: derive("usher/mailbox-aes-gcm/v1"),
+  };
 }
 
-/** Encrypts a short secret: base64 of nonce ‖ ciphertext ‖ tag. */
-export function seal(key: Buffer, plaintext: string): string {
+/**
+ * Encrypts a secret: base64 of nonce ‖ ciphertext ‖ tag. `context` (authenticated, not stored)
+ * binds the ciphertext to where it belongs, so it cannot be moved to another row; `open` needs
+ * the same context. An empty context is the same as none.
+ */
+export function seal(key: Buffer, plaintext: string, context = ""): string {
   const nonce = randomBytes(12);
   const cipher = createCipheriv("aes-256-gcm", key, nonce);
+  cipher.setAAD(Buffer.from(context, "utf8"));
   const body = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
   return Buffer.concat([nonce, body, cipher.getAuthTag()]).toString("base64");
 }
 
-/** Decrypts what `seal` produced; throws when the key is wrong or the data was altered. */
-export function open(key: Buffer, sealed: string): string {
+/** Decrypts what `seal` produced; throws when the key or context is wrong or the data was altered. */
+export function open(key: Buffer, sealed: string, context = ""): string {
   const raw = Buffer.from(sealed, "base64");
+  if (raw.length < 28) throw new Error("not a sealed value");
   const decipher = createDecipheriv("aes-256-gcm", key, raw.subarray(0, 12));
+  decipher.setAAD(Buffer.from(context, "utf8"));
   decipher.setAuthTag(raw.subarray(raw.length - 16));
   return Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]).toString(
     "utf8",

@@ -48,6 +48,11 @@ export function idempotencyQueries(q: Queryable) {
       );
     },
 
+    /** Deletes the records older than the replay window (a stale pending claim too). */
+    async purge(before: Date): Promise<void> {
+      await q.query("delete from idempotency_keys where created_at < $1", [before]);
+    },
+
     /** Forgets a pending claim whose request failed, so a retry runs it again. */
     async release(scope: string, key: string): Promise<void> {
       await q.query("delete from idempotency_keys where scope = $1 and key = $2 and status = 'pending'", [

@@ -3,6 +3,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import type { Logger } from "pino";
 import { type App, createApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import type { RawConfig } from "../../src/config/schema.ts";
@@ -68,6 +69,8 @@ export interface TestAppOptions {
   dataDir?: string;
   /** Reuse a PostgreSQL database made by an earlier test app (restart tests). */
   databaseUrl?: string;
+  /** A logger of the test's own (e.g. one that keeps every line to search it). */
+  log?: Logger;
 }
 
 /**
@@ -103,7 +106,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   let app: App;
   let started: Awaited<ReturnType<App["start"]>>;
   try {
-    app = await createApp({ config, now, sender: options.sender });
+    app = await createApp({ config, now, sender: options.sender, log: options.log });
     started = await app.start();
   } catch (e) {
     await owned?.drop();

@@ -37,7 +37,7 @@ export function tenantHandler(deps: CommandDeps, routes: readonly TenantRoute[],
       const key = headers.get("idempotency-key");
       const result: TenantResult =
         key && route.idempotent && who.caller
-          ? await idempotent(deps.db, deps.now, {
+          ? await idempotent(deps, {
               scope: `${who.caller.userId}`,
               key,
               fingerprint: `${route.operationId}|${who.tenantId}|${JSON.stringify(params)}|${createHash("sha256").update(raw).digest("base64url")}`,

@@ -36,7 +36,7 @@ export function createInvoker(deps: CommandDeps, metrics?: Metrics) {
     const key = headers.get("idempotency-key");
     if (key === null || !isMutating(method)) return handler(request, call);
     const hash = createHash("sha256").update(toBinary(method.input, request)).digest("base64url");
-    return idempotent(deps.db, deps.now, {
+    return idempotent(deps, {
       scope: caller.userId,
       key,
       fingerprint: `${method.parent.typeName}/${method.name}|${orgId}|${hash}`,
