@@ -1,4 +1,4 @@
-// Rows written before secrets were sealed at rest (issue 14): migration 0008 wipes them, and
+// Rows written before secrets were sealed at rest (issue 14): migration 0009 wipes them, and
 // whatever still cannot be opened — a record of a process of the previous release, or one sealed
 // under another master key — is refused or shown as unreadable, never replayed, run twice, or a 500.
 import assert from "node:assert/strict";
@@ -48,7 +48,7 @@ async function insertRecord(key: string, fingerprint: string, response: string):
 const keyCount = async () =>
   Number((await t.app.db.query<{ n: string }>("select count(*) as n from api_keys"))[0]?.n);
 
-test("migration 0008 wipes readable idempotency responses and the plain dev mailbox", async () => {
+test("migration 0009 wipes readable idempotency responses and the plain dev mailbox", async () => {
   const key = unique("legacy");
   const body = { name: "legacy", roles: ["viewer"] };
   const legacyFingerprint = `createApiKey|${t.defaultOrgId}|{}|${createHash("sha256").update(JSON.stringify(body)).digest("base64url")}`;

@@ -64,7 +64,7 @@ export async function idempotent<T>(deps: IdempotencyDeps, call: IdempotentCall<
     if (claimed) return runClaimed(deps, call);
     const existing = await q.get(call.scope, call.key);
     if (!existing) continue; // released between our claim and read: claim again
-    // Wiped by the migration that sealed replies (0008): its response is gone for good.
+    // Wiped by the migration that sealed replies (0009): its response is gone for good.
     if (existing.fingerprint === "" || (existing.status === "done" && existing.response === null))
       throw replayUnavailable();
     if (existing.fingerprint !== fingerprint) {
