@@ -1,4 +1,4 @@
-import { renderUrlTemplate } from "../domain/url-template.ts";
+import { isHttpLink, renderUrlTemplate } from "../domain/url-template.ts";
 import type { MessagePayload, MessageType } from "./message.ts";
 import { fillText, type TextVars } from "./text-template.ts";
 import { BUNDLED, pickLanguage } from "./texts/index.ts";
@@ -34,11 +34,17 @@ const HOSTED_PATHS: Readonly<Record<MessageType, string>> = {
   PasswordReset: "/ui/login/password/init",
 };
 
-/** The link in the mail: the call's URL template, else Usher's hosted page. */
+/**
+ * The link in the mail: the call's URL template, else Usher's hosted page. A template is checked
+ * when a call gives it; one stored before that check existed and rendering to anything but an
+ * http(s) URL is not mailed, the hosted page is linked instead.
+ */
 export function linkFor(input: Pick<RenderInput, "type" | "payload" | "code" | "externalUrl">): string {
   const { payload: p, code } = input;
-  if (p.urlTemplate)
-    return renderUrlTemplate(p.urlTemplate, { UserID: p.userId, Code: code, OrgID: p.orgId });
+  if (p.urlTemplate) {
+    const link = renderUrlTemplate(p.urlTemplate, { UserID: p.userId, Code: code, OrgID: p.orgId });
+    if (isHttpLink(link)) return link;
+  }
   const q = new URLSearchParams({ userID: p.userId, code, orgID: p.orgId });
   return `${input.externalUrl}${HOSTED_PATHS[input.type]}?${q}`;
 }
