@@ -36,7 +36,11 @@ describe("the email verification page (/ui/login/mail/verification)", { skip: br
     const [link = ""] = await verifyLinks(u.email, 1);
     const { context, page } = await newPage(browser, "de-DE");
     await page.goto(link);
-    assert.equal(await page.locator("html").getAttribute("lang"), "en", "the user's language wins");
+    assert.equal(
+      await page.locator("html").getAttribute("lang"),
+      "en",
+      "the mail's language (its link names it) wins",
+    );
     assert.equal(await page.textContent("h1"), "Verify your email address");
     assert.equal(await page.locator("#password").count(), 0);
     assert.equal((await apiUser(t, u.userId)).emailVerified, false);

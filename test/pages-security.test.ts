@@ -131,6 +131,28 @@ describe("nothing tells whether a user exists", () => {
     assert.equal((await eventTypes(t, u.userId)).at(-1), "user.human.invite.check.failed");
   });
 
+  test("the page's language never follows a user's stored preference", async () => {
+    const u = await invitedUser(t, "de");
+    const mailed = await linkFor(u.email, INVITE);
+    const url = new URL(INVITE, mailed).toString();
+    const english = { "accept-language": "en" };
+    for (const userID of [u.userId, uuidv7()]) {
+      // A link made by someone who only knows (or guesses) a user id.
+      const forged = `${url}?${new URLSearchParams({ userID, orgID: t.defaultOrgId, code: "WRONG1" })}`;
+      const page = await getPage(forged, english);
+      assert.match(page.html, /<html lang="en">/, "the form");
+      const fields = { ...linkFields(forged), ...PASSWORD, action: "submit", form_token: page.token ?? "" };
+      const res = await postForm(url, fields, { ...english, cookie: page.cookie ?? "" });
+      assert.equal(res.status, 400);
+      assert.match(res.html, /<html lang="en">/, "the answer to a post without a lang field");
+    }
+    // The mail names the language it was written in, so its reader gets the page in it.
+    assert.equal(new URL(mailed).searchParams.get("lang"), "de");
+    const page = await getPage(mailed, english);
+    assert.match(page.html, /<html lang="de">/);
+    assert.match(page.html, /name="lang" value="de"/, "the form keeps the language for its post");
+  });
+
   test("'send me a new one' answers alike, and both run into the same throttle", async () => {
     const u = await invitedUser(t);
     const link = await linkFor(u.email, INVITE);

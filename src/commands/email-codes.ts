@@ -16,6 +16,7 @@ import {
 } from "./email-change.ts";
 import { lockHumanWithCode } from "./load-user.ts";
 import { writeUserEvents } from "./user-events.ts";
+import { mayKnowUser } from "./user-visibility.ts";
 
 /** A write that may hand a code back (`return_code`). */
 export interface CodeResult {
@@ -28,7 +29,13 @@ export interface CodeResult {
  * `COMMAND-ieJ2e`; INITIAL → FAILED_PRECONDITION `COMMAND-uz0Uu`. Any other state is fine.
  */
 async function emailUser(tx: Queryable, userId: string): Promise<{ user: User; code?: StoredCode }> {
-  const found = await lockHumanWithCode(tx, userId, "email");
+  return emailUserOf(await lockHumanWithCode(tx, userId, "email"));
+}
+
+function emailUserOf(found: { user: User; code?: StoredCode } | undefined): {
+  user: User;
+  code?: StoredCode;
+} {
   if (!found) throw notFound("COMMAND-ieJ2e", "Errors.User.Email.NotFound");
   if (found.user.state === UserState.Initial)
     throw failedPrecondition("COMMAND-uz0Uu", "Errors.User.NotInitialised");
@@ -93,7 +100,9 @@ export async function sendEmailCode(
 /**
  * VerifyEmail (§6.6): no permission check, the code is the proof. A wrong, expired or missing
  * code writes `email.verification.failed` (committed, and counted against the attempt limit)
- * before INVALID_ARGUMENT `COMMAND-eis9R` is returned.
+ * before INVALID_ARGUMENT `COMMAND-eis9R` is returned. A caller who may not read the user
+ * (`mayKnowUser`) gets that same answer, with nothing written, where ZITADEL says the user is
+ * missing (`COMMAND-ieJ2e`) or INITIAL (`COMMAND-uz0Uu`).
  */
 export async function verifyEmail(
   deps: CommandDeps,
@@ -102,8 +111,14 @@ export async function verifyEmail(
   code: string,
 ): Promise<WriteDetails> {
   const outcome = await deps.db.transaction(async (tx) => {
-    const { user, code: stored } = await emailUser(tx, userId);
-    if (!code) throw invalidArgument("COMMAND-Fia4a", "Errors.User.Code.Empty");
+    const found = await lockHumanWithCode(tx, userId, "email");
+    const hidden = !found || found.user.state === UserState.Initial;
+    if (hidden && !mayKnowUser(deps, actor.caller, found?.user, userId)) {
+      if (!code) throw emptyCode();
+      return undefined;
+    }
+    const { user, code: stored } = emailUserOf(found);
+    if (!code) throw emptyCode();
     const at = deps.now();
     if ((await checkCode(tx, deps, user, stored, code)) !== "ok") {
       await writeUserEvents(
@@ -125,3 +140,5 @@ export async function verifyEmail(
   if (!outcome) throw invalidArgument("COMMAND-eis9R", "Errors.User.Code.Invalid");
   return outcome;
 }
+
+const emptyCode = () => invalidArgument("COMMAND-Fia4a", "Errors.User.Code.Empty");

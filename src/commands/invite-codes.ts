@@ -8,6 +8,7 @@ import { checkCode, issueCode } from "./code-mail.ts";
 import type { Actor, CommandDeps, WriteDetails } from "./deps.ts";
 import { lockHumanWithCode } from "./load-user.ts";
 import { writeUserEvents } from "./user-events.ts";
+import { mayKnowUser } from "./user-visibility.ts";
 
 export type InviteDelivery =
   | { kind: "send"; urlTemplate?: string | undefined; applicationName?: string | undefined }
@@ -101,7 +102,9 @@ export async function issueInvite(
 
 /**
  * VerifyInviteCode (§6.9): no permission and no state check. A failed check is recorded (and
- * committed) before the error is returned; success verifies the email.
+ * committed) before the error is returned; success verifies the email. A caller who may not
+ * read users wherever the id could be (`mayKnowUser`) hears of a missing user what a wrong
+ * code hears (`COMMAND-Wgn4q`), not ZITADEL's `COMMAND-F5g2h`.
  */
 export async function verifyInviteCode(
   deps: CommandDeps,
@@ -113,6 +116,7 @@ export async function verifyInviteCode(
   if (!id) throw invalidArgument("COMMAND-Gk3f2", "Errors.User.UserIDMissing");
   const outcome = await deps.db.transaction(async (tx) => {
     const found = await lockHumanWithCode(tx, id, "invite");
+    if (!found && !mayKnowUser(deps, actor.caller, undefined, id)) return undefined;
     if (!found) throw failedPrecondition("COMMAND-F5g2h", "Errors.User.NotFound");
     const { user } = found;
     const at = deps.now();

@@ -1,9 +1,9 @@
 import { passwordPolicyOf } from "../domain/password-policy.ts";
 import { checkUrlTemplate } from "../domain/url-template.ts";
 import { UserState } from "../domain/user.ts";
-import { failedPrecondition, notFound } from "../errors/usher-error.ts";
+import { failedPrecondition, notFound, UsherError } from "../errors/usher-error.ts";
 import { issueCode } from "./code-mail.ts";
-import type { Actor, CommandDeps } from "./deps.ts";
+import type { Actor, CommandDeps, WriteDetails } from "./deps.ts";
 import type { CodeResult } from "./email-codes.ts";
 import { lockHuman } from "./load-user.ts";
 import {
@@ -12,10 +12,12 @@ import {
   codeFailureError,
   type NewPassword,
   type PasswordProof,
+  type PreparedPassword,
   preparePassword,
   storePassword,
 } from "./password-change.ts";
 import { writeUserEvents } from "./user-events.ts";
+import { mayKnowUser } from "./user-visibility.ts";
 
 export type ResetDelivery = { kind: "send"; urlTemplate?: string | undefined } | { kind: "return" };
 
@@ -82,19 +84,53 @@ export async function setPassword(
   userId: string,
   password: NewPassword,
   proof: PasswordProof,
-) {
+): Promise<WriteDetails> {
   const prepared = await preparePassword(password, passwordPolicyOf(deps.config));
+  return setPreparedPassword(deps, actor, userId, prepared, proof);
+}
+
+/**
+ * SetPassword with the password already prepared (checked and hashed outside the lock); the
+ * hosted reset page calls it too, naming the organization of its link (`orgId`: a user of
+ * another organization is a missing one, as in ZITADEL's write model by resource owner).
+ *
+ * With a reset code as proof, a caller who may not read the user (`mayKnowUser`) gets for a
+ * missing or INITIAL user, or one without a pending code, what a wrong code gets
+ * (`CODE-woT0xc`), with nothing written; callers who may read it keep ZITADEL's errors.
+ */
+export async function setPreparedPassword(
+  deps: CommandDeps,
+  actor: Actor,
+  userId: string,
+  prepared: PreparedPassword,
+  proof: PasswordProof,
+  orgId?: string,
+): Promise<WriteDetails> {
   const outcome = await deps.db.transaction(async (tx) => {
-    const user = await lockHuman(tx, userId);
-    if (!user) throw failedPrecondition("COMMAND-G8dh3", "Errors.User.Password.NotFound");
+    const found = await lockHuman(tx, userId);
+    const user = orgId === undefined || found?.orgId === orgId ? found : undefined;
+    const known = proof.kind !== "code" || mayKnowUser(deps, actor.caller, user, userId);
+    /** ZITADEL's error for a caller who may know the user, else the wrong code's. */
+    const refuse = (e: UsherError): { failure: CodeFailure } => {
+      if (known) throw e;
+      return { failure: "wrong" };
+    };
+    if (!user) return refuse(failedPrecondition("COMMAND-G8dh3", "Errors.User.Password.NotFound"));
     if (user.state === UserState.Initial)
-      throw failedPrecondition("COMMAND-M9dse", "Errors.User.NotInitialised");
+      return refuse(failedPrecondition("COMMAND-M9dse", "Errors.User.NotInitialised"));
     if (proof.kind === "none") {
       const target = { orgId: user.orgId, userId: user.id, email: user.email };
       deps.authz.require(actor.caller, "user.password.set", target, "AUTH-AWfge");
     }
-    const failure = await checkProof(tx, deps, user, proof);
-    if (failure) return { failure } as { failure: CodeFailure };
+    let failure: CodeFailure | undefined;
+    try {
+      failure = await checkProof(tx, deps, user, proof);
+    } catch (e) {
+      // No pending code (`COMMAND-2M9fs`) would tell a stranger that the user exists.
+      if (e instanceof UsherError && e.id === "COMMAND-2M9fs") return refuse(e);
+      throw e;
+    }
+    if (failure) return { failure };
     const at = deps.now();
     const event = await storePassword(tx, user, prepared, at);
     return { details: await writeUserEvents(tx, user, actor.caller.userId, at, [event], { last: true }) };

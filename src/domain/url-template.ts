@@ -61,10 +61,31 @@ export function renderUrlTemplate(template: string, data: UrlTemplateData): stri
     .join("");
 }
 
-/** The request-time check: the template must parse and render with test values. */
+/** The values of the request-time probe rendering (none of them holds a `:` or a `/`). */
+const PROBE: UrlTemplateData = { UserID: "userID", Code: "code", OrgID: "orgID" };
+
+/**
+ * The request-time check: the template must parse, render with probe values, and that rendering
+ * must be an absolute http(s) URL (`USHER-LINK1`). ZITADEL stops at the rendering and so
+ * mails `javascript:` and `data:` links; Usher is stricter. The probe values carry no `:` or
+ * `/`, so a rendering that starts with `http://` or `https://` took that scheme from the
+ * template's own text, and real values cannot change it.
+ */
 export function checkUrlTemplate(template: string): void {
-  renderUrlTemplate(template, { UserID: "userID", Code: "code", OrgID: "orgID" });
+  if (!isHttpLink(renderUrlTemplate(template, PROBE))) throw schemeError();
 }
 
+/** Whether a link is an absolute http(s) URL, its scheme written out at the very start. */
+export function isHttpLink(link: string): boolean {
+  if (!/^https?:\/\//i.test(link)) return false;
+  try {
+    const url = new URL(link);
+    return url.protocol === "http:" || url.protocol === "https:";
+  } catch {
+    return false;
+  }
+}
+
+const schemeError = (): UsherError => invalidArgument("USHER-LINK1", "Errors.User.InvalidURLTemplate");
 const parseError = (): UsherError => invalidArgument("DOMAIN-oGh5e", "Errors.User.InvalidURLTemplate");
 const executeError = (): UsherError => invalidArgument("DOMAIN-ieYa7", "Errors.User.InvalidURLTemplate");

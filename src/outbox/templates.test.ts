@@ -48,6 +48,13 @@ test("the URL template wins over the hosted page", () => {
   assert.equal(link, "https://app/x?c=K7Q2ZD&u=u1");
 });
 
+test("a stored template that renders to no http(s) URL is never mailed: the hosted page is", () => {
+  for (const urlTemplate of ["javascript:alert(1)//{{.Code}}", "data:text/html,{{.Code}}"]) {
+    const link = linkFor({ ...base, payload: payload({ urlTemplate }) });
+    assert.equal(link, "https://id.example.com/ui/login/user/invite?userID=u1&code=K7Q2ZD&orgID=o1");
+  }
+});
+
 test("organization overrides replace only the fields they set", () => {
   const mail = renderMail({
     ...base,

@@ -1,4 +1,4 @@
-import { renderUrlTemplate } from "../domain/url-template.ts";
+import { isHttpLink, renderUrlTemplate } from "../domain/url-template.ts";
 import type { MessagePayload, MessageType } from "./message.ts";
 import { fillText, type TextVars } from "./text-template.ts";
 import { BUNDLED, pickLanguage } from "./texts/index.ts";
@@ -34,12 +34,24 @@ const HOSTED_PATHS: Readonly<Record<MessageType, string>> = {
   PasswordReset: "/ui/login/password/init",
 };
 
-/** The link in the mail: the call's URL template, else Usher's hosted page. */
-export function linkFor(input: Pick<RenderInput, "type" | "payload" | "code" | "externalUrl">): string {
+/**
+ * The link in the mail: the call's URL template, else Usher's hosted page (with ZITADEL's
+ * `userID`, `code`, `orgID` and the mail's `lang`). A template is checked
+ * when a call gives it; one stored before that check existed and rendering to anything but an
+ * http(s) URL is not mailed, the hosted page is linked instead.
+ */
+export function linkFor(
+  input: Pick<RenderInput, "type" | "payload" | "code" | "externalUrl">,
+  language?: string,
+): string {
   const { payload: p, code } = input;
-  if (p.urlTemplate)
-    return renderUrlTemplate(p.urlTemplate, { UserID: p.userId, Code: code, OrgID: p.orgId });
+  if (p.urlTemplate) {
+    const link = renderUrlTemplate(p.urlTemplate, { UserID: p.userId, Code: code, OrgID: p.orgId });
+    if (isHttpLink(link)) return link;
+  }
   const q = new URLSearchParams({ userID: p.userId, code, orgID: p.orgId });
+  // The page speaks the mail's language without looking the user up (see pages' `linkTexts`).
+  if (language) q.set("lang", language);
   return `${input.externalUrl}${HOSTED_PATHS[input.type]}?${q}`;
 }
 
@@ -60,7 +72,7 @@ export function renderMail(input: RenderInput): RenderedMail {
     Username: p.username,
   };
   const t = (s: string) => fillText(s, vars);
-  const link = linkFor(input);
+  const link = linkFor(input, language);
   const subject = t(texts.subject)
     .replace(/[\r\n]+/g, " ")
     .trim();

@@ -1,6 +1,7 @@
 import type { CommandDeps } from "../../commands/deps.ts";
 import { checkInitCode } from "../../commands/init-code-check.ts";
 import type { PreparedPassword } from "../../commands/password-change.ts";
+import { setPasswordWithCode } from "../../commands/password-code-check.ts";
 import { acceptCode } from "../../commands/tenant-onboarding.ts";
 import type { FlowName } from "./texts/types.ts";
 
@@ -24,7 +25,7 @@ export interface Flow {
   ): Promise<boolean>;
 }
 
-/** The three pages ZITADEL's mails link to, by path. */
+/** The pages ZITADEL's mails link to, by path. */
 export const FLOWS: readonly Flow[] = [
   {
     name: "init",
@@ -45,6 +46,13 @@ export const FLOWS: readonly Flow[] = [
     path: "/ui/login/mail/verification",
     setsPassword: false,
     submit: (deps, orgId, userId, code) => acceptCode(deps, orgId, userId, code, undefined),
+  },
+  {
+    name: "password",
+    path: "/ui/login/password/init",
+    setsPassword: true,
+    submit: (deps, orgId, userId, code, password) =>
+      password ? setPasswordWithCode(deps, orgId, userId, code, password) : Promise.resolve(false),
   },
 ];
 

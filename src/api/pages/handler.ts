@@ -1,15 +1,7 @@
 import type { CommandDeps } from "../../commands/deps.ts";
 import type { Req, Res } from "../http/io.ts";
 import { type Flow, flowAt, flowNamed } from "./flows.ts";
-import { textsFor } from "./language.ts";
-import {
-  browserTexts,
-  formToken,
-  type PageRequest,
-  pageRequest,
-  render,
-  textsForUser,
-} from "./page-request.ts";
+import { browserTexts, formToken, linkTexts, type PageRequest, pageRequest, render } from "./page-request.ts";
 import { handlePost } from "./post.ts";
 import { STYLESHEET_PATH, sendStylesheet } from "./respond.ts";
 import { donePage, formPage, messagePage } from "./views.ts";
@@ -41,7 +33,7 @@ async function route(p: PageRequest): Promise<void> {
   if (!reading) return notAllowed(p, flow ? "GET, HEAD, POST" : "GET, HEAD");
   if (flow) return showForm(p, flow);
   const done = flowNamed(p.url.searchParams.get("flow"));
-  const t = textsFor(p.url.searchParams.get("lang")) ?? browserTexts(p);
+  const t = linkTexts(p, p.url.searchParams.get("lang"));
   if (p.url.pathname === "/ui/login/done" && done) return render(p, 200, donePage(t, done));
   if (p.url.pathname === "/ui/login/sent") return render(p, 200, messagePage(t, t.sent));
   return render(p, 404, messagePage(t, t.notFound));
@@ -49,18 +41,18 @@ async function route(p: PageRequest): Promise<void> {
 
 /**
  * The page a mail links to: the form, prefilled with the link's code. Scanner-safe — it
- * reads nothing but the user's language and changes nothing.
+ * reads nothing and changes nothing.
  */
-async function showForm(p: PageRequest, flow: Flow): Promise<void> {
+function showForm(p: PageRequest, flow: Flow): void {
   const q = p.url.searchParams;
   const v = {
     userId: q.get("userID") ?? "",
     orgId: q.get("orgID") ?? "",
     code: (q.get("code") ?? "").slice(0, 64),
   };
-  const t = await textsForUser(p, v.userId, v.orgId);
-  if (!v.userId || v.userId.length > 200) return render(p, 400, messagePage(t, t.badLink));
-  render(p, 200, formPage(t, flow, v, formToken(p, flow.name, v.userId), { policy: p.policy }));
+  const t = linkTexts(p, q.get("lang"));
+  if (!v.userId || v.userId.length > 200) render(p, 400, messagePage(t, t.badLink));
+  else render(p, 200, formPage(t, flow, v, formToken(p, flow.name, v.userId), { policy: p.policy }));
 }
 
 function notAllowed(p: PageRequest, allow: string): void {

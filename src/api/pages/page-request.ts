@@ -1,6 +1,5 @@
 import type { CommandDeps } from "../../commands/deps.ts";
 import { type PasswordPolicy, passwordPolicyOf } from "../../domain/password-policy.ts";
-import { userQueries } from "../../queries/users.ts";
 import type { Req, Res } from "../http/io.ts";
 import { csrfKey, issueFormToken, newNonce, nonceCookie, nonceFromCookies } from "./csrf.ts";
 import { chooseTexts } from "./language.ts";
@@ -60,13 +59,13 @@ export function formToken(p: PageRequest, form: string, userId: string): string 
 }
 
 /**
- * The texts for a user's page: the user's preferred language when the link's user exists
- * in the link's organization, else the browser's, else the instance default.
+ * The texts of a page about a user: the language the link (or the posted form) names, else the
+ * browser's, else the instance default. Never the user's stored preference: a page that
+ * followed it for existing users only would tell anyone with a user id whether the account
+ * exists. Usher's mails name the language they were written in, so the page matches the mail.
  */
-export async function textsForUser(p: PageRequest, userId: string, orgId: string): Promise<PageTexts> {
-  const user = userId ? await userQueries(p.deps.db).byId(userId) : undefined;
-  const preferred = user && (!orgId || user.orgId === orgId) ? user.preferredLanguage : undefined;
-  return browserTexts(p, preferred);
+export function linkTexts(p: PageRequest, linkLanguage: string | null | undefined): PageTexts {
+  return browserTexts(p, linkLanguage ?? undefined);
 }
 
 /** The texts chosen by the browser (after an optional preference). */

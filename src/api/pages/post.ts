@@ -5,7 +5,7 @@ import { BodyTooLarge, readBody } from "../http/io.ts";
 import { checkFormToken, csrfKey } from "./csrf.ts";
 import type { Flow } from "./flows.ts";
 import type { FieldError } from "./html.ts";
-import { formToken, header, type PageRequest, render, textsForUser } from "./page-request.ts";
+import { formToken, header, linkTexts, type PageRequest, render } from "./page-request.ts";
 import { clientAddress, takePostToken } from "./page-throttles.ts";
 import { sendNewCode } from "./resend.ts";
 import { seeOther } from "./respond.ts";
@@ -23,7 +23,7 @@ export async function handlePost(p: PageRequest, flow: Flow): Promise<void> {
   const wait = await takePostToken(p.deps, clientAddress(p.req));
   const form = await readForm(p);
   const v = { userId: form.get("userID") ?? "", orgId: form.get("orgID") ?? "", code: normalizeCode(form) };
-  const t = await textsForUser(p, v.userId, v.orgId);
+  const t = linkTexts(p, form.get("lang"));
   if (wait > 0) return render(p, 429, throttledPage(t, wait), { "retry-after": String(wait) });
   if (!v.userId || v.userId.length > 200) return render(p, 400, messagePage(t, t.badLink));
   const token = formToken(p, flow.name, v.userId);

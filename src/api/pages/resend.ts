@@ -4,6 +4,7 @@ import type { CommandDeps } from "../../commands/deps.ts";
 import { sendEmailCode } from "../../commands/email-codes.ts";
 import { sendNewInitCode } from "../../commands/init-code-check.ts";
 import { createInviteCode } from "../../commands/invite-codes.ts";
+import { passwordReset } from "../../commands/user-passwords.ts";
 import type { CodeKind } from "../../domain/code-kind.ts";
 import type { User } from "../../domain/user.ts";
 import { UsherError } from "../../errors/usher-error.ts";
@@ -15,13 +16,19 @@ import type { FlowName } from "./texts/types.ts";
 /** What the "send me a new one" button leads to; the same for known and unknown users. */
 export type ResendOutcome = { kind: "done" } | { kind: "throttled"; retryAfterSeconds: number };
 
-const KIND: Readonly<Record<FlowName, CodeKind>> = { init: "init", invite: "invite", email: "email" };
+const KIND: Readonly<Record<FlowName, CodeKind>> = {
+  init: "init",
+  invite: "invite",
+  email: "email",
+  password: "password",
+};
 
 /**
  * "Send me a new one" (login v1's resend, spec §7): mails a new code of the page's kind when
  * the user exists in the organization and still waits for one — init: still INITIAL; invite:
  * an invite was mailed before and no password is set; email: a code was mailed before and the
- * address is unverified. Refusals are swallowed, as ZITADEL does, so nothing tells whether the
+ * address is unverified; password: a reset code was mailed before (login v1's
+ * RequestSetPassword; PasswordReset refuses INITIAL users). Refusals are swallowed, as ZITADEL does, so nothing tells whether the
  * user exists; the page's own throttle, taken for every requested id, makes the "try again
  * later" answer come alike too. The mail throttle still applies to real sends.
  */
@@ -65,8 +72,12 @@ async function issue(deps: CommandDeps, flow: FlowName, orgId: string, userId: s
     await createInviteCode(deps, actor, user.id, { kind: "send" });
     return true;
   }
-  if (user.emailVerified) return false;
   const urlTemplate = previous.urlTemplate || undefined;
+  if (flow === "password") {
+    await passwordReset(deps, actor, user.id, { kind: "send", urlTemplate });
+    return true;
+  }
+  if (user.emailVerified) return false;
   await sendEmailCode(deps, actor, user.id, { kind: "send", urlTemplate }, false);
   return true;
 }

@@ -56,7 +56,7 @@ export function formPage(
   const body = `${para(ft.intro, "intro")}
 ${errorSummary(t, errors)}
 <form method="post" action="${flow.path}" novalidate>
-${hidden({ userID: v.userId, orgID: v.orgId, form_token: token })}
+${hidden({ userID: v.userId, orgID: v.orgId, lang: t.lang, form_token: token })}
 ${fields}
 <button class="primary" type="submit" name="action" value="submit">${e(ft.submit)}</button>
 </form>
@@ -66,7 +66,7 @@ ${resendSection(t, flow, v, token)}`;
 
 /** The answer to a wrong, expired or used code (never saying which), with a way on. */
 export function invalidCodePage(t: PageTexts, flow: Flow, v: FormValues, token: string): string {
-  const retry = `${flow.path}?${new URLSearchParams({ userID: v.userId, orgID: v.orgId })}`;
+  const retry = `${flow.path}?${new URLSearchParams({ userID: v.userId, orgID: v.orgId, lang: t.lang })}`;
   const body = `${para(t.invalid.body)}
 ${para(t.invalid.alreadyDone)}
 <p><a class="button secondary" href="${e(retry)}">${e(t.invalid.retry)}</a></p>
@@ -97,7 +97,7 @@ function resendSection(t: PageTexts, flow: Flow, v: FormValues, token: string): 
 <h2 id="resend-title">${e(t.resendHeading)}</h2>
 ${para(t.resendText)}
 <form method="post" action="${flow.path}">
-${hidden({ userID: v.userId, orgID: v.orgId, form_token: token })}
+${hidden({ userID: v.userId, orgID: v.orgId, lang: t.lang, form_token: token })}
 <button class="secondary" type="submit" name="action" value="resend">${e(t.resendButton)}</button>
 </form></section>`;
 }

@@ -34,6 +34,13 @@ export const de: PageTexts = {
       doneTitle: "E-Mail-Adresse bestätigt",
       doneBody: "Vielen Dank. Ihre E-Mail-Adresse ist bestätigt.",
     },
+    password: {
+      title: "Neues Passwort festlegen",
+      intro: "Geben Sie den Code aus Ihrer E-Mail ein und wählen Sie ein neues Passwort.",
+      submit: "Neues Passwort speichern",
+      doneTitle: "Ihr Passwort ist geändert",
+      doneBody: "Ihr neues Passwort ist gesetzt. Sie können sich jetzt damit anmelden.",
+    },
   },
   codeLabel: "Code",
   codeHint: "Der Code aus der E-Mail, zum Beispiel A1B2C3.",

@@ -33,6 +33,13 @@ export const en: PageTexts = {
       doneTitle: "Email address verified",
       doneBody: "Thank you. Your email address is verified.",
     },
+    password: {
+      title: "Choose a new password",
+      intro: "Enter the code from your email and choose a new password.",
+      submit: "Set new password",
+      doneTitle: "Your password is changed",
+      doneBody: "Your new password is set. You can now sign in with it.",
+    },
   },
   codeLabel: "Code",
   codeHint: "The code from the email, for example A1B2C3.",

@@ -1,7 +1,7 @@
 import type { PasswordPolicy } from "../../../domain/password-policy.ts";
 
-/** The three hosted pages, named after the code they take. */
-export type FlowName = "init" | "invite" | "email";
+/** The hosted pages, named after the code they take. */
+export type FlowName = "init" | "invite" | "email" | "password";
 
 /** The words of one page kind: its heading, a line under it, and its main button. */
 export interface FlowTexts {
