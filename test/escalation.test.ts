@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
+import { GROUPS, MINTING_CALLS } from "./escalation/minting-calls.ts";
 import { rest } from "./helpers/clients.ts";
 import { startTestApp, type TestApp } from "./helpers/test-app.ts";
 
@@ -80,4 +82,16 @@ describe("issue 14.2: a user_manager key cannot make itself admin", () => {
     ]);
     assert.equal(live.length, 0);
   });
+});
+
+test("the property files cover every minting call", () => {
+  const names = MINTING_CALLS.map((c) => c.name);
+  assert.equal(new Set(names).size, names.length);
+  for (const group of GROUPS) {
+    assert.ok(
+      MINTING_CALLS.some((c) => c.group === group),
+      group,
+    );
+    assert.ok(existsSync(new URL(`./escalation-${group}.test.ts`, import.meta.url)), group);
+  }
 });

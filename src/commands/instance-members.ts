@@ -50,8 +50,8 @@ export async function addInstanceMember(
 
 /**
  * UpdateIAMMember: roles valid → membership exists (`INSTANCE-D8JxR`) → `iam.member.write` →
- * unchanged roles answer without an event → the caller holds every permission of the new
- * roles (`AUTHZ-Esc4lt`).
+ * the caller holds every permission of the roles (`AUTHZ-Esc4lt`, even unchanged ones) →
+ * unchanged roles answer without an event.
  */
 export async function changeInstanceMember(
   deps: CommandDeps,
@@ -66,10 +66,10 @@ export async function changeInstanceMember(
     const member = await members.get(INSTANCE_SCOPE, userId);
     if (!member) throw notFound("INSTANCE-D8JxR", "Errors.NotFound");
     deps.authz.require(actor.caller, "iam.member.write", { orgId: INSTANCE_SCOPE }, DENIED);
-    if (sameRoles(member.roles, roles))
-      return { sequence: member.sequence, changeDate: member.updatedAt, resourceOwner: instance.instanceId };
     const home = (await userQueries(tx).byId(userId))?.orgId ?? "";
     requireGrant(deps, actor.caller, { userId, orgId: home }, INSTANCE_SCOPE, roles);
+    if (sameRoles(member.roles, roles))
+      return { sequence: member.sequence, changeDate: member.updatedAt, resourceOwner: instance.instanceId };
     const at = deps.now();
     const details = await writeInstanceEvents(tx, instance.instanceId, actor.caller.userId, at, [
       { type: "instance.member.changed", payload: { userId, roles } },

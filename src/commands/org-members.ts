@@ -45,8 +45,9 @@ export async function addOrgMember(
 
 /**
  * UpdateOrgMember (v1): roles valid (`Org-LiaZi`, `IAM-m9fG8`) → the membership exists
- * (`Org-D8JxR`) → `org.member.write` → unchanged roles answer the current details without an
- * event, as ZITADEL does → the caller holds every permission of the new roles (`AUTHZ-Esc4lt`).
+ * (`Org-D8JxR`) → `org.member.write` → the caller holds every permission of the roles
+ * (`AUTHZ-Esc4lt`, even when they are unchanged) → unchanged roles answer the current details
+ * without an event, as ZITADEL does.
  */
 export async function changeOrgMember(
   deps: CommandDeps,
@@ -61,10 +62,10 @@ export async function changeOrgMember(
     const member = org && (await members.get(org.id, userId));
     if (!org || !member) throw notFound("Org-D8JxR", "Errors.NotFound");
     deps.authz.require(actor.caller, "org.member.write", { orgId: org.id }, DENIED);
-    if (sameRoles(member.roles, roles))
-      return { sequence: member.sequence, changeDate: member.updatedAt, resourceOwner: org.id };
     const home = (await userQueries(tx).byId(userId))?.orgId ?? org.id;
     requireGrant(deps, actor.caller, { userId, orgId: home }, org.id, roles);
+    if (sameRoles(member.roles, roles))
+      return { sequence: member.sequence, changeDate: member.updatedAt, resourceOwner: org.id };
     const at = deps.now();
     const details = await writeOrgEvents(tx, org.id, actor.caller.userId, at, [
       { type: "org.member.changed", payload: { userId, roles } },
