@@ -1,12 +1,16 @@
 import type { Caller } from "../authz/caller.ts";
 import { uuidv7 } from "../domain/ids.ts";
 import { hashToken, newToken } from "../domain/tokens.ts";
-import { newMachineUser } from "../domain/user.ts";
+import { newMachineUser, UserState } from "../domain/user.ts";
 import { type ApiKeyRow, apiKeyQueries } from "../queries/api-keys.ts";
-import { appendEvents } from "../queries/events.ts";
+import { appendEvents, type NewEvent } from "../queries/events.ts";
 import { putMember } from "../queries/members.ts";
+import { tokenQueries } from "../queries/tokens.ts";
+import { userUpdates } from "../queries/user-updates.ts";
 import { userQueries } from "../queries/users.ts";
+import { requireGrant } from "./credential-guard.ts";
 import type { CommandDeps } from "./deps.ts";
+import { writeUserEvents } from "./user-events.ts";
 
 /** The tenant API's roles and the ZITADEL roles they stand for. */
 export const KEY_ROLES = {
@@ -19,7 +23,8 @@ export type KeyRole = keyof typeof KEY_ROLES;
 /**
  * Creates an API key of a tenant: a service account with the key's roles in the tenant and
  * one token, which is returned here once and stored only as a hash. Needs `org.member.write`
- * (granting roles is the tenant owner's business).
+ * (granting roles is the tenant owner's business) and every permission the key's roles give
+ * (`AUTHZ-Esc4lt`).
  */
 export async function createApiKey(
   deps: CommandDeps,
@@ -34,6 +39,7 @@ export async function createApiKey(
   const tokenId = uuidv7(at.getTime());
   const rawKey = newToken();
   const roles = input.roles.map((r) => KEY_ROLES[r]);
+  requireGrant(deps, caller, { userId, orgId }, orgId, roles);
   await deps.db.transaction(async (tx) => {
     await userQueries(tx).insert(
       newMachineUser({ orgId, id: userId, username: `api-key-${id}`, name: input.name, sequence: 2, at }),
@@ -61,7 +67,12 @@ export async function createApiKey(
   return { key, rawKey };
 }
 
-/** Revokes a key: its token stops authenticating at once. False when the tenant has no such key. */
+/**
+ * Revokes a key and everything its service account can authenticate with: every live token of
+ * the account (the key's and any personal access token minted for it) is revoked and the
+ * account is deactivated, so no token of it authenticates again (`tokens.ownerOf` serves only
+ * active users) and nothing minted later does either. False when the tenant has no such key.
+ */
 export async function revokeApiKey(
   deps: CommandDeps,
   caller: Caller,
@@ -72,23 +83,19 @@ export async function revokeApiKey(
   return deps.db.transaction(async (tx) => {
     const key = await apiKeyQueries(tx).get(orgId, id);
     if (!key) return false;
+    const account = await userQueries(tx).lockById(key.user_id);
+    if (!account) return true;
     const at = deps.now();
-    await tx.query("update tokens set revoked_at = $2 where id = $1 and revoked_at is null", [
-      key.token_id,
-      at,
-    ]);
-    const seq = await tx.query<{ sequence: number }>(
-      "update users set sequence = sequence + 1, updated_at = $3 where org_id = $1 and id = $2 returning sequence",
-      [orgId, key.user_id, at],
-    );
-    const lastSequence = seq[0]?.sequence;
-    if (lastSequence) {
-      await appendEvents(
-        tx,
-        { orgId, aggregateType: "user", aggregateId: key.user_id, lastSequence, actor: caller.userId, at },
-        [{ type: "user.personal.access.token.removed", payload: { tokenId: key.token_id } }],
-      );
+    const revoked = await tokenQueries(tx).revokeAllOf(account.orgId, account.id, at);
+    const events: NewEvent[] = revoked.map((tokenId) => ({
+      type: "user.personal.access.token.removed",
+      payload: { tokenId },
+    }));
+    if (account.state !== UserState.Inactive) {
+      await userUpdates(tx).apply(account.orgId, account.id, { state: UserState.Inactive });
+      events.push({ type: "user.deactivated" });
     }
+    await writeUserEvents(tx, account, caller.userId, at, events);
     return true;
   });
 }

@@ -6,6 +6,7 @@ import { type User, UserState } from "../domain/user.ts";
 import { failedPrecondition, invalidArgument, notFound } from "../errors/usher-error.ts";
 import { userUpdates } from "../queries/user-updates.ts";
 import { checkCode } from "./code-mail.ts";
+import { requireCredentialOf } from "./credential-guard.ts";
 import type { Actor, CommandDeps, WriteDetails } from "./deps.ts";
 import {
   addEmailCode,
@@ -43,7 +44,8 @@ function emailUserOf(found: { user: User; code?: StoredCode } | undefined): {
 }
 
 /**
- * SetEmail (§6.4). Order: URL template → user → permission → address format → unchanged
+ * SetEmail (§6.4). Order: URL template → user → permission → every permission of the user
+ * (`AUTHZ-Esc4lt`) → address format → unchanged
  * address (`COMMAND-Uch5e`) → `email.changed` + `email.verified` or `email.code.added`.
  */
 export async function setEmail(
@@ -58,6 +60,8 @@ export async function setEmail(
     const { user } = await emailUser(tx, userId);
     const target = { orgId: user.orgId, userId: user.id, email: email.trim() };
     deps.authz.require(actor.caller, emailAction(delivery), target, "AUTH-AWfge");
+    // The address is where reset codes go: changing it obtains the user's credential.
+    await requireCredentialOf(tx, deps, actor.caller, user);
     const address = normalizeEmail(email);
     if (address === user.email) throw failedPrecondition("COMMAND-Uch5e", "Errors.User.Email.NotChanged");
     const change = await changeEmail(tx, deps, user, address, delivery);
@@ -72,7 +76,8 @@ export async function setEmail(
 /**
  * SendEmailCode and ResendEmailCode (§6.5): a new code for the current address, replacing
  * the previous one. Send always issues one, even for a verified address; resend only when a
- * code exists (`EMAIL-5w5ilin4yt`), i.e. not after a verification or an address change.
+ * code exists (`EMAIL-5w5ilin4yt`), i.e. not after a verification or an address change. A
+ * returned code needs every permission of the user (`AUTHZ-Esc4lt`).
  */
 export async function sendEmailCode(
   deps: CommandDeps,
@@ -86,6 +91,7 @@ export async function sendEmailCode(
     const { user, code } = await emailUser(tx, userId);
     const target = { orgId: user.orgId, userId: user.id, email: user.email };
     deps.authz.require(actor.caller, emailAction(delivery), target, "AUTH-AWfge");
+    if (delivery.kind === "return") await requireCredentialOf(tx, deps, actor.caller, user);
     if (resend && !code?.codeHash) {
       throw failedPrecondition("EMAIL-5w5ilin4yt", "Errors.User.Code.Empty");
     }

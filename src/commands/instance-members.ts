@@ -3,6 +3,7 @@ import { alreadyExists, failedPrecondition, invalidArgument, notFound } from "..
 import { type InstanceAggregate, instanceQueries } from "../queries/instance.ts";
 import { INSTANCE_SCOPE, memberQueries } from "../queries/members.ts";
 import { userQueries } from "../queries/users.ts";
+import { requireGrant } from "./credential-guard.ts";
 import type { Actor, CommandDeps, WriteDetails } from "./deps.ts";
 import { checkChangedInstanceMember, checkNewInstanceMember, sameRoles } from "./member-roles.ts";
 import { writeInstanceEvents } from "./org-events.ts";
@@ -19,7 +20,8 @@ async function lockInstance(tx: Queryable): Promise<InstanceAggregate> {
 
 /**
  * AddIAMMember: `iam.member.write` → user id (`INSTA-SDSfs`) and instance roles
- * (`INSTANCE-4m0fS`) → the user exists (`INSTA-GSXOn`) → not a member yet (`INSTA-pFDwe`).
+ * (`INSTANCE-4m0fS`) → the user exists (`INSTA-GSXOn`) → not a member yet (`INSTA-pFDwe`) →
+ * the caller holds every permission of the roles (`AUTHZ-Esc4lt`).
  */
 export async function addInstanceMember(
   deps: CommandDeps,
@@ -31,11 +33,12 @@ export async function addInstanceMember(
   checkNewInstanceMember(userId, roles);
   return deps.db.transaction(async (tx) => {
     const instance = await lockInstance(tx);
-    if (!(await userQueries(tx).byId(userId)))
-      throw failedPrecondition("INSTA-GSXOn", "Errors.User.NotFound");
+    const user = await userQueries(tx).byId(userId);
+    if (!user) throw failedPrecondition("INSTA-GSXOn", "Errors.User.NotFound");
     const members = memberQueries(tx);
     if (await members.get(INSTANCE_SCOPE, userId))
       throw alreadyExists("INSTA-pFDwe", "Errors.Instance.Member.AlreadyExists");
+    requireGrant(deps, actor.caller, { userId, orgId: user.orgId }, INSTANCE_SCOPE, roles);
     const at = deps.now();
     const details = await writeInstanceEvents(tx, instance.instanceId, actor.caller.userId, at, [
       { type: "instance.member.added", payload: { userId, roles } },
@@ -45,7 +48,11 @@ export async function addInstanceMember(
   });
 }
 
-/** UpdateIAMMember: roles valid → membership exists (`INSTANCE-D8JxR`) → `iam.member.write`. */
+/**
+ * UpdateIAMMember: roles valid → membership exists (`INSTANCE-D8JxR`) → `iam.member.write` →
+ * the caller holds every permission of the roles (`AUTHZ-Esc4lt`, even unchanged ones) →
+ * unchanged roles answer without an event.
+ */
 export async function changeInstanceMember(
   deps: CommandDeps,
   actor: Actor,
@@ -59,6 +66,8 @@ export async function changeInstanceMember(
     const member = await members.get(INSTANCE_SCOPE, userId);
     if (!member) throw notFound("INSTANCE-D8JxR", "Errors.NotFound");
     deps.authz.require(actor.caller, "iam.member.write", { orgId: INSTANCE_SCOPE }, DENIED);
+    const home = (await userQueries(tx).byId(userId))?.orgId ?? "";
+    requireGrant(deps, actor.caller, { userId, orgId: home }, INSTANCE_SCOPE, roles);
     if (sameRoles(member.roles, roles))
       return { sequence: member.sequence, changeDate: member.updatedAt, resourceOwner: instance.instanceId };
     const at = deps.now();

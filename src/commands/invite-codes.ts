@@ -5,6 +5,7 @@ import { hasAuthMethod, type User } from "../domain/user.ts";
 import { failedPrecondition, invalidArgument } from "../errors/usher-error.ts";
 import { codeQueries } from "../queries/codes.ts";
 import { checkCode, issueCode } from "./code-mail.ts";
+import { requireCredentialOf } from "./credential-guard.ts";
 import type { Actor, CommandDeps, WriteDetails } from "./deps.ts";
 import { lockHumanWithCode } from "./load-user.ts";
 import { writeUserEvents } from "./user-events.ts";
@@ -16,8 +17,8 @@ export type InviteDelivery =
 
 /**
  * CreateInviteCode (spec §6.7) and ResendInviteCode (§6.8) share one path. Order: URL template
- * → empty id → permission (unless self) → user exists → no auth method yet → (resend) a mailed
- * code exists → new code, settings inherited from the previous invite code.
+ * → empty id → permission (unless self) → user exists → no auth method yet → a returned code
+ * needs every permission of the user (`AUTHZ-Esc4lt`) → (resend) a mailed code exists → new code, settings inherited from the previous invite code.
  */
 export async function createInviteCode(
   deps: CommandDeps,
@@ -54,6 +55,8 @@ export async function issueInvite(
   deps.authz.require(actor.caller, action, target, "AUTH-AWfge");
   if (!user) throw failedPrecondition("COMMAND-Wgvn4", "Errors.User.NotFound");
   if (hasAuthMethod(user)) throw failedPrecondition("COMMAND-EF34g", "Errors.User.AlreadyInitialised");
+  // A returned invite code sets the first password: the caller obtains the user's credential.
+  if (delivery.kind === "return") await requireCredentialOf(tx, deps, actor.caller, user);
   const previous = found.code;
   if (resend && (!previous?.codeHash || previous.codeReturned)) {
     throw failedPrecondition("COMMAND-Wr3gq", "Errors.User.Code.NotFound");

@@ -3,6 +3,7 @@ import { alreadyExists, failedPrecondition, invalidArgument, notFound } from "..
 import { memberQueries } from "../queries/members.ts";
 import { orgQueries, type StoredOrg } from "../queries/orgs.ts";
 import { userQueries } from "../queries/users.ts";
+import { requireGrant } from "./credential-guard.ts";
 import type { Actor, CommandDeps, WriteDetails } from "./deps.ts";
 import { checkChangedOrgMember, checkNewOrgMember, sameRoles } from "./member-roles.ts";
 import { writeOrgEvents } from "./org-events.ts";
@@ -13,7 +14,8 @@ const DENIED = "AUTH-5mWD2";
 /**
  * AddOrgMember (v1) in the context organization. Order as ZITADEL's: organization exists
  * (`COMMAND-QXPGs`) → `org.member.write` → user id and roles valid → the user exists in any
- * organization of the instance (`ORG-GoXOn`) → not a member yet (`ORG-poWwe`).
+ * organization of the instance (`ORG-GoXOn`) → not a member yet (`ORG-poWwe`) → the caller
+ * holds every permission of the roles (`AUTHZ-Esc4lt`).
  */
 export async function addOrgMember(
   deps: CommandDeps,
@@ -26,10 +28,12 @@ export async function addOrgMember(
     if (!org) throw failedPrecondition("COMMAND-QXPGs", "Errors.Org.NotFound");
     deps.authz.require(actor.caller, "org.member.write", { orgId: org.id }, DENIED);
     checkNewOrgMember(userId, roles);
-    if (!(await userQueries(tx).byId(userId))) throw failedPrecondition("ORG-GoXOn", "Errors.User.NotFound");
+    const user = await userQueries(tx).byId(userId);
+    if (!user) throw failedPrecondition("ORG-GoXOn", "Errors.User.NotFound");
     const members = memberQueries(tx);
     if (await members.get(org.id, userId))
       throw alreadyExists("ORG-poWwe", "Errors.Org.Member.AlreadyExists");
+    requireGrant(deps, actor.caller, { userId, orgId: user.orgId }, org.id, roles);
     const at = deps.now();
     const details = await writeOrgEvents(tx, org.id, actor.caller.userId, at, [
       { type: "org.member.added", payload: { userId, roles } },
@@ -41,8 +45,9 @@ export async function addOrgMember(
 
 /**
  * UpdateOrgMember (v1): roles valid (`Org-LiaZi`, `IAM-m9fG8`) → the membership exists
- * (`Org-D8JxR`) → `org.member.write` → unchanged roles answer the current details without an
- * event, as ZITADEL does.
+ * (`Org-D8JxR`) → `org.member.write` → the caller holds every permission of the roles
+ * (`AUTHZ-Esc4lt`, even when they are unchanged) → unchanged roles answer the current details
+ * without an event, as ZITADEL does.
  */
 export async function changeOrgMember(
   deps: CommandDeps,
@@ -57,6 +62,8 @@ export async function changeOrgMember(
     const member = org && (await members.get(org.id, userId));
     if (!org || !member) throw notFound("Org-D8JxR", "Errors.NotFound");
     deps.authz.require(actor.caller, "org.member.write", { orgId: org.id }, DENIED);
+    const home = (await userQueries(tx).byId(userId))?.orgId ?? org.id;
+    requireGrant(deps, actor.caller, { userId, orgId: home }, org.id, roles);
     if (sameRoles(member.roles, roles))
       return { sequence: member.sequence, changeDate: member.updatedAt, resourceOwner: org.id };
     const at = deps.now();

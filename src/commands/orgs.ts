@@ -5,6 +5,7 @@ import { appendEvents, type NewEvent } from "../queries/events.ts";
 import { memberQueries } from "../queries/members.ts";
 import { orgQueries } from "../queries/orgs.ts";
 import { userQueries } from "../queries/users.ts";
+import { requireGrant } from "./credential-guard.ts";
 import type { Actor, CommandDeps, WriteDetails } from "./deps.ts";
 import { joinTransaction } from "./in-transaction.ts";
 import { checkNewOrgMember, ORG_OWNER } from "./member-roles.ts";
@@ -37,7 +38,9 @@ export interface AddOrgResult {
  * (`org.added`, `org.domain.added|verified|primary.set`), the admins created or named, and
  * their memberships (`org.member.added`, default role ORG_OWNER). Order as ZITADEL's:
  * `org.create` → name (`ORG-mruNY`) → domain (`ORG-RrfXY`) → each admin's roles → name and id
- * free (`V3-DKcYh`) → admins (a person's own checks, or `ORG-GoXOn`) → no admin twice.
+ * free (`V3-DKcYh`) → admins (a person's own checks, or `ORG-GoXOn`) → no admin twice → the
+ * caller holds every permission of each admin's roles on the new organization (`AUTHZ-Esc4lt`;
+ * it has no roles there yet, so its instance roles must cover them).
  */
 export async function addOrganization(
   deps: CommandDeps,
@@ -84,6 +87,7 @@ export async function addOrganization(
     const memberships: Array<{ userId: string; roles: readonly string[] }> = [];
     for (const admin of admins) {
       let userId: string;
+      let home = orgId;
       if ("human" in admin) {
         const created = await addHumanUser(inTx, actor, { ...admin.human, orgId });
         userId = created.userId;
@@ -92,11 +96,13 @@ export async function addOrganization(
         );
       } else {
         userId = admin.userId;
-        if (!(await userQueries(tx).byId(userId)))
-          throw failedPrecondition("ORG-GoXOn", "Errors.User.NotFound");
+        const existing = await userQueries(tx).byId(userId);
+        if (!existing) throw failedPrecondition("ORG-GoXOn", "Errors.User.NotFound");
+        home = existing.orgId;
       }
       if (memberships.some((m) => m.userId === userId))
         throw alreadyExists("ORG-poWwe", "Errors.Org.Member.AlreadyExists");
+      requireGrant(deps, actor.caller, { userId, orgId: home }, orgId, admin.roles);
       memberships.push({ userId, roles: admin.roles });
     }
     if (memberships.length > 0) {

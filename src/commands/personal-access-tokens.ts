@@ -1,12 +1,11 @@
-import type { Queryable } from "../db/types.ts";
 import { uuidv7 } from "../domain/ids.ts";
 import { hashToken, newToken } from "../domain/tokens.ts";
-import type { User } from "../domain/user.ts";
 import { failedPrecondition, invalidArgument, notFound } from "../errors/usher-error.ts";
 import { tokenQueries } from "../queries/tokens.ts";
-import { userQueries } from "../queries/users.ts";
+import { requireCredentialOf } from "./credential-guard.ts";
 import type { Actor, CommandDeps, WriteDetails } from "./deps.ts";
 import { writeUserEvents } from "./user-events.ts";
+import { lockUserInOrg } from "./v1-scope.ts";
 
 /** ZITADEL's end of a token without an expiration date. */
 export const NO_EXPIRY = new Date("9999-12-31T23:59:59Z");
@@ -14,17 +13,12 @@ export const NO_EXPIRY = new Date("9999-12-31T23:59:59Z");
 /** The scopes ZITADEL gives tokens made with v1 AddPersonalAccessToken. */
 export const PAT_SCOPES = ["openid", "urn:zitadel:iam:user:metadata", "urn:zitadel:iam:user:resourceowner"];
 
-/** v1 treats users outside the context organization as not existing; locks the one it finds. */
-async function lockUserInOrg(tx: Queryable, userId: string, orgId: string): Promise<User | undefined> {
-  const user = await userQueries(tx).lockById(userId);
-  return user?.orgId === orgId ? user : undefined;
-}
-
 /**
  * v1 AddPersonalAccessToken: the token is returned once and stored only as a hash. Order as
  * ZITADEL's: user id (`COMMAND-0pzb1`) → expiration not past (`DOMAIN-dv3t5`) →
  * `user.token.write` → the user exists in the context organization (`COMMAND-Dggw2`) → it is a
- * machine user (`COMMAND-Df2f1`).
+ * machine user (`COMMAND-Df2f1`) → the caller holds every permission of that user
+ * (`AUTHZ-Esc4lt`, Usher's rule: a token can do nothing its creator may not).
  */
 export async function addPersonalAccessToken(
   deps: CommandDeps,
@@ -41,6 +35,7 @@ export async function addPersonalAccessToken(
     deps.authz.require(actor.caller, "user.token.write", { orgId: actor.orgId, userId }, "AUTH-5mWD2");
     if (!user) throw failedPrecondition("COMMAND-Dggw2", "Errors.User.NotFound");
     if (user.type !== "machine") throw failedPrecondition("COMMAND-Df2f1", "Errors.User.WrongType");
+    await requireCredentialOf(tx, deps, actor.caller, user);
     const at = deps.now();
     const tokenId = uuidv7(at.getTime());
     const token = newToken();

@@ -4,6 +4,7 @@ import { codeQueries } from "../queries/codes.ts";
 import type { NewEvent } from "../queries/events.ts";
 import { userUpdates } from "../queries/user-updates.ts";
 import { checkCode } from "./code-mail.ts";
+import { requireCredentialOf } from "./credential-guard.ts";
 import type { CommandDeps } from "./deps.ts";
 import { changeAddress } from "./email-change.ts";
 import { joinTransaction } from "./in-transaction.ts";
@@ -73,7 +74,8 @@ export async function createAndInvite(
 
 /**
  * `POST /v1/users/{id}/resend-invite`: a new invite code (the old one stops working), mailed;
- * `email` first corrects the address (`user.human.email.changed`, unverified). Refused for
+ * `email` first corrects the address (`user.human.email.changed`, unverified; only by a caller
+ * with every permission of the user, `AUTHZ-Esc4lt`). Refused for
  * users of another tenant (not found) and for verified addresses.
  */
 export async function resendInvite(
@@ -91,6 +93,8 @@ export async function resendInvite(
     let target = found;
     if (email !== undefined && email !== user.email) {
       deps.authz.require(caller, "user.write", { orgId, userId, email: user.email }, "AUTH-AWfge");
+      // The invite will go to the new address: the caller obtains the user's credential.
+      await requireCredentialOf(tx, deps, caller, user);
       const changed = await changeAddress(tx, deps, user, email);
       await userUpdates(tx).apply(orgId, userId, { email, emailVerified: false });
       await writeUserEvents(tx, user, caller.userId, deps.now(), [changed]);

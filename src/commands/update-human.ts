@@ -8,6 +8,7 @@ import { type User, UserState } from "../domain/user.ts";
 import { alreadyExists, failedPrecondition, invalidArgument, notFound } from "../errors/usher-error.ts";
 import type { NewEvent } from "../queries/events.ts";
 import { userUpdates } from "../queries/user-updates.ts";
+import { requireCredentialOf } from "./credential-guard.ts";
 import type { Actor, CommandDeps } from "./deps.ts";
 import { changeEmail, type EmailDelivery, emailAction, markEmailVerified } from "./email-change.ts";
 import type { CodeResult } from "./email-codes.ts";
@@ -35,7 +36,8 @@ export interface UpdateHumanInput {
 /**
  * UpdateHumanUser (ZITADEL's `ChangeUserHuman`). Order: input checks (URL template, address,
  * hash format, empty password) → user (NOT_FOUND `COMMAND-ugjs0upun6`) → permission for each
- * part sent → username, profile, email, password in that order → one transaction of events.
+ * part sent → for an email or an unproven password, every permission of the user
+ * (`AUTHZ-Esc4lt`) → username, profile, email, password in that order → one transaction of events.
  * Unchanged values write nothing; a failed reset-code check is committed before its error.
  */
 export async function updateHumanUser(
@@ -61,6 +63,8 @@ export async function updateHumanUser(
     const target = { orgId: user.orgId, userId: user.id, email: user.email };
     for (const action of actionsFor(actor, user, input))
       deps.authz.require(actor.caller, action, target, "AUTH-AWfge");
+    // A new address (where reset codes go) or a password without proof: the user's credential.
+    if (input.email || pw?.proof.kind === "none") await requireCredentialOf(tx, deps, actor.caller, user);
 
     const updates = userUpdates(tx);
     const username =

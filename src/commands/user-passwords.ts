@@ -3,6 +3,7 @@ import { checkUrlTemplate } from "../domain/url-template.ts";
 import { UserState } from "../domain/user.ts";
 import { failedPrecondition, notFound, UsherError } from "../errors/usher-error.ts";
 import { issueCode } from "./code-mail.ts";
+import { requireCredentialOf } from "./credential-guard.ts";
 import type { Actor, CommandDeps, WriteDetails } from "./deps.ts";
 import type { CodeResult } from "./email-codes.ts";
 import { lockHuman } from "./load-user.ts";
@@ -25,7 +26,8 @@ export type ResetDelivery = { kind: "send"; urlTemplate?: string | undefined } |
  * PasswordReset (spec §6.10). Order: URL template → user (NOT_FOUND `COMMAND-SAF4f`) → INITIAL
  * (`COMMAND-Sfe4g`) → permission → `password.code.added`, mailed as PasswordReset or returned.
  * Mailing the code is allowed to the user itself (`user.password.reset.send`); returning it
- * hands out the power to set the password, so it needs `user.password.reset.return`.
+ * hands out the power to set the password, so it needs `user.password.reset.return` and every
+ * permission the user holds (`AUTHZ-Esc4lt`).
  */
 export async function passwordReset(
   deps: CommandDeps,
@@ -46,6 +48,8 @@ export async function passwordReset(
       { orgId: user.orgId, userId: user.id, email: user.email },
       "AUTH-AWfge",
     );
+    // A returned code sets the password: the caller obtains the user's credential.
+    if (delivery.kind === "return") await requireCredentialOf(tx, deps, actor.caller, user);
     const urlTemplate = delivery.kind === "send" ? (delivery.urlTemplate ?? "") : "";
     const codeReturned = delivery.kind === "return";
     // Usher has no separate password-code lifetime yet; ZITADEL's default equals the email code's (1 h).
@@ -75,7 +79,8 @@ export async function passwordReset(
 /**
  * SetPassword (spec §6.11). Order: user (FAILED_PRECONDITION `COMMAND-G8dh3`) → INITIAL
  * (`COMMAND-M9dse`) → the proof: a reset code (`COMMAND-2M9fs` none, `CODE-QvUQ4P` expired,
- * `CODE-woT0xc` wrong), the current password, or else `user.password.set` → complexity
+ * `CODE-woT0xc` wrong), the current password, or else `user.password.set` and every permission
+ * the user holds (`AUTHZ-Esc4lt`) → complexity
  * (`DOMAIN-…`) → `password.changed {changeRequired}`. A failed code check is committed first.
  */
 export async function setPassword(
@@ -121,6 +126,7 @@ export async function setPreparedPassword(
     if (proof.kind === "none") {
       const target = { orgId: user.orgId, userId: user.id, email: user.email };
       deps.authz.require(actor.caller, "user.password.set", target, "AUTH-AWfge");
+      await requireCredentialOf(tx, deps, actor.caller, user);
     }
     let failure: CodeFailure | undefined;
     try {

@@ -4,6 +4,7 @@ import type { User } from "../domain/user.ts";
 import { failedPrecondition, notFound } from "../errors/usher-error.ts";
 import type { NewEvent } from "../queries/events.ts";
 import { type UserPatch, userUpdates } from "../queries/user-updates.ts";
+import { requireCredentialOf } from "./credential-guard.ts";
 import type { Actor, CommandDeps, WriteDetails } from "./deps.ts";
 import {
   addEmailCode,
@@ -40,7 +41,8 @@ export async function resendEmailVerification(
 
 /**
  * v1 UpdateHumanEmail (spec §5.5). Order: address format (`EMAIL-…`) → user in the context
- * organization (FAILED_PRECONDITION `COMMAND-0Pe4r`) → `user.write` → not yet initialised
+ * organization (FAILED_PRECONDITION `COMMAND-0Pe4r`) → `user.write` → every permission of the
+ * user (`AUTHZ-Esc4lt`: the address is where its reset codes go) → not yet initialised
  * (`COMMAND-J8dsk`) → nothing to do (`COMMAND-2b7fM`: same address, and not a request to verify
  * an unverified one) → `email.changed` if it differs, then `email.verified` or a mailed code.
  */
@@ -57,6 +59,7 @@ export async function updateHumanEmail(
     const user = await lockHumanInOrg(tx, userId, actor.orgId);
     if (!user) throw failedPrecondition("COMMAND-0Pe4r", "Errors.User.Email.NotFound");
     deps.authz.require(actor.caller, emailAction(delivery), v1Target(user), "AUTH-5mWD2");
+    await requireCredentialOf(tx, deps, actor.caller, user);
     await refuseUninitialised(tx, user, "COMMAND-J8dsk");
     const same = address === user.email;
     if (same && !(verified && !user.emailVerified))

@@ -1,6 +1,7 @@
 import { failedPrecondition, notFound } from "../errors/usher-error.ts";
 import type { NewEvent } from "../queries/events.ts";
 import { userUpdates } from "../queries/user-updates.ts";
+import { requireCredentialOf } from "./credential-guard.ts";
 import type { Actor, CommandDeps, WriteDetails } from "./deps.ts";
 import { changeAddress } from "./email-change.ts";
 import { addInitCode, awaitsInitialization, previousAuthRequestId } from "./init-codes.ts";
@@ -11,7 +12,8 @@ import { lockHumanInOrg, v1Target } from "./v1-scope.ts";
  * v1 ResendHumanInitialization (spec §5.3). Order: user in the context organization (NOT_FOUND
  * `COMMAND-2M9df`) → `user.write` on it → waiting for initialisation (else FAILED_PRECONDITION
  * `COMMAND-2M9sd`) → an `email` that differs byte for byte from the current address changes it
- * (`user.human.email.changed`, unverified; no format check, no trimming) → a new init code,
+ * (`user.human.email.changed`, unverified; no format check, no trimming), for a caller with
+ * every permission of the user (`AUTHZ-Esc4lt`) → a new init code,
  * the old one invalid, mailed to the (new) address.
  */
 export async function resendInitialization(
@@ -29,6 +31,8 @@ export async function resendInitialization(
     const events: NewEvent[] = [];
     let recipient = user;
     if (email && email !== user.email) {
+      // The init code will go to the new address: the caller obtains the user's credential.
+      await requireCredentialOf(tx, deps, actor.caller, user);
       // A new address ends the verified flag and every code sent to the old one.
       events.push(await changeAddress(tx, deps, user, email));
       await userUpdates(tx).apply(user.orgId, user.id, { email, emailVerified: false });

@@ -4,11 +4,12 @@ import { outboxQueries } from "../queries/outbox.ts";
 import { userUpdates } from "../queries/user-updates.ts";
 import type { Actor, CommandDeps, WriteDetails } from "./deps.ts";
 import { writeUserEvents } from "./user-events.ts";
-import { lockHumanInOrg, v1Target } from "./v1-scope.ts";
+import { lockUserInOrg, v1Target } from "./v1-scope.ts";
 
 /**
  * v1 DeactivateUser, ReactivateUser, LockUser, UnlockUser (spec §5.8): the v2 state machine
- * with v1's ids, on users of the context organization only. Order: user (NOT_FOUND with the
+ * with v1's ids, on users of the context organization only, people and service accounts alike
+ * (a deactivated or locked account's tokens stop authenticating). Order: user (NOT_FOUND with the
  * call's id) → `user.write` → state (FAILED_PRECONDITION; deactivating an INITIAL user is
  * NOT_FOUND `COMMAND-ke0fw` in v1) → the new state and its event.
  */
@@ -20,7 +21,7 @@ export async function changeUserStateV1(
 ): Promise<WriteDetails> {
   const rule = V1_STATE_CHANGES[change];
   return deps.db.transaction(async (tx) => {
-    const user = await lockHumanInOrg(tx, userId, actor.orgId);
+    const user = await lockUserInOrg(tx, userId, actor.orgId);
     if (!user) throw notFound(rule.notFoundId, "Errors.User.NotFound");
     deps.authz.require(actor.caller, "user.write", v1Target(user), "AUTH-5mWD2");
     const refusal = rule.refuse(user.state);
@@ -35,13 +36,13 @@ export async function changeUserStateV1(
 }
 
 /**
- * v1 RemoveUser (spec §5.8): NOT_FOUND `COMMAND-m9od` for users outside the context
+ * v1 RemoveUser (spec §5.8), people and service accounts: NOT_FOUND `COMMAND-m9od` for users outside the context
  * organization, then `user.delete` (no self-service in v1). As v2 DeleteUser: `user.removed`,
  * undelivered messages cancelled, the row removed with its codes, tokens and memberships.
  */
 export async function removeUserV1(deps: CommandDeps, actor: Actor, userId: string): Promise<WriteDetails> {
   return deps.db.transaction(async (tx) => {
-    const user = await lockHumanInOrg(tx, userId, actor.orgId);
+    const user = await lockUserInOrg(tx, userId, actor.orgId);
     if (!user) throw notFound("COMMAND-m9od", "Errors.User.NotFound");
     deps.authz.require(actor.caller, "user.delete", v1Target(user), "AUTH-5mWD2");
     const at = deps.now();

@@ -17,6 +17,15 @@ export async function lockHumanInOrg(tx: Queryable, id: string, orgId: string): 
 }
 
 /**
+ * Any user (person or service account) with this id in the context organization, row-locked:
+ * for the v1 calls that serve both kinds (lifecycle, personal access tokens).
+ */
+export async function lockUserInOrg(tx: Queryable, id: string, orgId: string): Promise<User | undefined> {
+  const user = await userQueries(tx).lockById(id);
+  return user?.orgId === orgId ? user : undefined;
+}
+
+/**
  * v1 GetUserByID (spec §5.7): NOT_FOUND `QUERY-Dfbg2` for an unknown id, `MANAG-fpo4B` for a
  * user of another organization than the context one, then `user.read` on the user (the
  * interceptor already checked it on the organization; operators' policies may say more).

@@ -73,6 +73,15 @@ export function memberQueries(q: Queryable) {
       );
     },
 
+    /** Every membership of a user: on the instance (`INSTANCE_SCOPE`) and per organization. */
+    async ofUser(userId: string): Promise<Array<{ orgId: string; roles: string[] }>> {
+      const rows = await q.query<{ org_id: string; roles: string[] }>(
+        "select org_id, roles from members where user_id = $1",
+        [userId],
+      );
+      return rows.map((r) => ({ orgId: r.org_id, roles: r.roles }));
+    },
+
     async remove(orgId: string, userId: string): Promise<void> {
       await q.query("delete from members where org_id = $1 and user_id = $2", [orgId, userId]);
     },

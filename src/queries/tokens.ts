@@ -90,6 +90,16 @@ export function tokenQueries(q: Queryable) {
       return rows.length > 0;
     },
 
+    /** Revokes every live token of a user; answers the ids it revoked. */
+    async revokeAllOf(orgId: string, userId: string, at: Date): Promise<string[]> {
+      const rows = await q.query<{ id: string }>(
+        `update tokens set revoked_at = $3
+          where org_id = $1 and user_id = $2 and revoked_at is null returning id`,
+        [orgId, userId, at],
+      );
+      return rows.map((r) => r.id).sort();
+    },
+
     /** Removes a token: it stops authenticating at once; the row stays for the audit trail. */
     async revoke(tokenId: string, at: Date): Promise<void> {
       await q.query("update tokens set revoked_at = $2 where id = $1 and revoked_at is null", [tokenId, at]);
