@@ -61,6 +61,7 @@ export class OutboxWorker {
   #unlisten: (() => Promise<void>) | undefined;
   #idle: Promise<void> = Promise.resolve();
   #lastWipe = 0;
+  #lastReclaim = 0;
   #lastLook = 0;
 
   constructor(options: WorkerOptions) {
@@ -95,7 +96,9 @@ export class OutboxWorker {
     this.#stopped = true;
     clearTimeout(this.#timer);
     clearTimeout(this.#probeTimer);
-    await this.#unlisten?.();
+    const unlisten = this.#unlisten;
+    this.#unlisten = undefined;
+    await unlisten?.();
     await this.settled();
     clearInterval(this.#heartbeat);
     await outboxQueries(this.#o.db).release([...this.#inFlight.keys()], this.#o.now());
@@ -296,9 +299,17 @@ export class OutboxWorker {
   }
 
   async #housekeeping(now: Date): Promise<void> {
+    const q = outboxQueries(this.#o.db);
+    // Claims of a dead process go back to the queue once their lease ran out: checked once per
+    // poll interval, not before every claim.
+    if (now.getTime() - this.#lastReclaim >= this.#o.pollIntervalMs) {
+      this.#lastReclaim = now.getTime();
+      const reclaimed = await q.reclaimExpired(now);
+      if (reclaimed > 0)
+        this.#o.log.warn({ messages: reclaimed }, "claims whose lease ran out are queued again");
+    }
     if (now.getTime() - this.#lastWipe <= 60_000) return;
     this.#lastWipe = now.getTime();
-    const q = outboxQueries(this.#o.db);
     await q.wipeExpired(now);
     const expired = await q.failExpired(now);
     if (expired > 0) this.#o.log.warn({ messages: expired }, "messages failed: their delivery TTL ran out");

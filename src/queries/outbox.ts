@@ -89,15 +89,16 @@ export function outboxQueries(q: Queryable) {
     },
 
     /**
-     * Claims up to `limit` due messages: queued ones whose time has come and claimed ones whose
-     * lease ran out (their process died). SKIP LOCKED lets several workers claim side by side.
+     * Claims up to `limit` due queued messages, oldest retry time first. SKIP LOCKED lets
+     * several workers claim side by side.
      *
      * A message is claimed only when no older message of the same user and type is queued or
      * being sent (by any process): a user's messages of one kind reach the provider in the
      * order they were queued, and a newer code is never mailed while an older one is in flight.
      * Two claims racing see each other's candidates as still queued, so neither can take the
-     * newer message past the older one. `ignoreSchedule` also takes messages waiting for their
-     * retry time (a circuit's probe after an outage).
+     * newer message past the older one. The plan walks `outbox_due` in order and probes
+     * `outbox_user` per candidate, so a claim costs the same with 10 or 100,000 waiting.
+     * `ignoreSchedule` also takes messages waiting for their retry time (a circuit's probe).
      */
     async claimDue(
       now: Date,
@@ -109,8 +110,7 @@ export function outboxQueries(q: Queryable) {
         `update outbox set status = 'sending', attempts = attempts + 1, locked_until = $2, updated_at = $1
           where id in (
             select o.id from outbox o
-             where ((o.status = 'queued' and (o.next_attempt_at <= $1 or $4::boolean))
-                    or (o.status = 'sending' and o.locked_until < $1))
+             where o.status = 'queued' and (o.next_attempt_at <= $1 or $4::boolean)
                and not exists (
                  select 1 from outbox p
                   where p.org_id = o.org_id and p.user_id = o.user_id and p.message_type = o.message_type
@@ -122,6 +122,21 @@ export function outboxQueries(q: Queryable) {
         [now, leaseUntil, limit, ignoreSchedule],
       );
       return rows.map(toMessage);
+    },
+
+    /**
+     * Queues again the messages whose claim lease ran out (their process died or hung before it
+     * recorded the outcome); they keep their place, so they go out before newer ones. Returns
+     * how many.
+     */
+    async reclaimExpired(now: Date): Promise<number> {
+      const rows = await q.query(
+        `update outbox set status = 'queued', locked_until = null, updated_at = $1,
+           last_error = coalesce(last_error, 'the claim ran out before the outcome was recorded')
+          where status = 'sending' and locked_until < $1 returning 1`,
+        [now],
+      );
+      return rows.length;
     },
 
     /**

@@ -1,6 +1,5 @@
 -- Delivery that waits out outages: the state of each process's circuit per mail provider, so
--- operators see an outage (`usher mail list`) without reading logs, and an index for the
--- per-user ordering check of the claim (older messages of the same user and type).
+-- operators see an outage (`usher mail list`) without reading logs.
 
 create table delivery_circuit (
   provider text not null,
@@ -12,6 +11,3 @@ create table delivery_circuit (
   failures integer not null default 0,
   primary key (provider, process)
 );
-
-create index outbox_user_type_pending on outbox (org_id, user_id, message_type, created_at, id)
-  where status in ('queued', 'sending');
