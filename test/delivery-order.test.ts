@@ -74,7 +74,9 @@ function worker(db: Db, sender: Sender): OutboxWorker {
   });
 }
 
-test("two workers on one database mail each user's messages of a type in the order they were queued", async () => {
+test("two workers on one database mail each user's messages of a type in the order they were queued", {
+  timeout: 240_000,
+}, async () => {
   // The SMTP server holds every user's first mail back, so a newer message claimed while the
   // older is still being sent (by this worker's batch or by the other worker) would overtake it.
   const smtp = await startSmtpCatcher({ delayFor: (_to, nth) => (nth === 0 ? 400 : 0) });
