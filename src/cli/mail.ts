@@ -11,7 +11,8 @@ import type { Args } from "./args.ts";
 export const MAIL_HELP = `usher mail — look at and act on outgoing messages
 
   usher mail list [--status S] [--user ID] [--limit N] [--json]
-                                 newest first; S: queued, sending, sent, failed, superseded, cancelled
+                                 newest first; S: queued, sending, sent, failed, superseded, cancelled;
+                                 headed by a line per process whose provider is unavailable
   usher mail show ID [--json]    one message with its delivery record (never its code)
   usher mail retry ID            queue a failed message again (if it is still the newest of its kind)
   usher mail test --to ADDRESS   send one test message through the configured provider and
