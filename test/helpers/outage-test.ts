@@ -45,7 +45,9 @@ export function outageTest(provider: "smtp" | "webhook"): void {
       r.outageLogLines.every((n) => n >= 1 && n <= 2),
       `outage logged once per process: ${summary}`,
     );
+    // The sends in flight when it went down (≤ 32 a process) and the probes (≤ 2 s apart) are
+    // refused; every message on its own schedule (≤ 2 s) would be several hundred calls.
     if (provider === "webhook")
-      assert.ok(r.refusedDuringOutage < 40, `probes, not every message: ${summary}`);
+      assert.ok(r.refusedDuringOutage < 120, `probes, not every message: ${summary}`);
   });
 }
