@@ -60,6 +60,12 @@ export async function createApp(options: AppOptions) {
     leaseMs: config.deliveryLease,
     backoffBaseMs: config.deliveryBackoffBase,
     backoffMaxMs: config.deliveryBackoffMax,
+    concurrency: config.deliveryConcurrency,
+    circuit: {
+      threshold: config.deliveryCircuitThreshold,
+      probeMs: config.deliveryCircuitProbe,
+      probeMaxMs: config.deliveryCircuitProbeMax,
+    },
     now,
   });
   let isReady = false;

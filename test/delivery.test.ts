@@ -7,7 +7,12 @@ import { type SmtpCatcher, startSmtpCatcher } from "./helpers/smtp-catcher.ts";
 import { freePort, startTestApp, type TestApp, unique } from "./helpers/test-app.ts";
 import { createUser } from "./helpers/users.ts";
 
-const fast = { deliveryBackoffBase: 500, deliveryBackoffMax: 2_000, deliveryPollInterval: 100 };
+const fast = {
+  deliveryBackoffBase: 500,
+  deliveryBackoffMax: 2_000,
+  deliveryPollInterval: 100,
+  deliveryCircuitProbeMax: 2_000,
+};
 
 async function outboxOf(t: TestApp, userId: string) {
   return t.app.db.query<{

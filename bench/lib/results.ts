@@ -272,11 +272,16 @@ export function computeTargets(
       value: `${(s.readyMs / 1000).toFixed(2)} s`,
       met: s.readyMs <= 2000,
     });
+  // Issue 15: at least 1,000 messages/s from one process, and more with two.
+  const one = r.delivery.find((d) => d.processes === 1);
   for (const d of r.delivery)
     t.push({
-      target: `delivery ≥ 500 messages/s (${d.processes} process${d.processes > 1 ? "es" : ""})`,
+      target:
+        d.processes === 1
+          ? "delivery ≥ 1,000 messages/s (1 process)"
+          : `delivery with ${d.processes} processes faster than with 1`,
       value: `${d.perSecond.toFixed(0)}/s`,
-      met: d.perSecond >= 500,
+      met: d.processes === 1 ? d.perSecond >= 1000 : one ? d.perSecond > one.perSecond : null,
     });
   return t;
 }

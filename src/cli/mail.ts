@@ -4,6 +4,7 @@ import { migrate } from "../db/migrate.ts";
 import { openDb } from "../db/open.ts";
 import { uuidv7 } from "../domain/ids.ts";
 import { createSender } from "../outbox/provider.ts";
+import { type CircuitRecord, deliveryCircuitQueries } from "../queries/delivery-circuit.ts";
 import { outboxQueries } from "../queries/outbox.ts";
 import { type MessageRecord, outboxAdminQueries } from "../queries/outbox-admin.ts";
 import type { Args } from "./args.ts";
@@ -11,7 +12,8 @@ import type { Args } from "./args.ts";
 export const MAIL_HELP = `usher mail — look at and act on outgoing messages
 
   usher mail list [--status S] [--user ID] [--limit N] [--json]
-                                 newest first; S: queued, sending, sent, failed, superseded, cancelled
+                                 newest first; S: queued, sending, sent, failed, superseded, cancelled;
+                                 headed by a line per process whose provider is unavailable
   usher mail show ID [--json]    one message with its delivery record (never its code)
   usher mail retry ID            queue a failed message again (if it is still the newest of its kind)
   usher mail test --to ADDRESS   send one test message through the configured provider and
@@ -33,8 +35,10 @@ export async function mailCommand(args: Args, config: Config, out: (s: string) =
         const limit = Number(args.flags.get("limit") ?? 50);
         if (!Number.isInteger(limit) || limit < 1) throw new Error("--limit must be a positive whole number");
         const rows = await outboxAdminQueries(db).list({ status, userId: args.flags.get("user"), limit });
+        const outages = await deliveryCircuitQueries(db).open();
+        // JSON stays the list of messages scripts expect; outages head the text listing.
         if (args.flags.has("json")) out(JSON.stringify(rows, null, 2));
-        else out(rows.length ? rows.map(line).join("\n") : "no messages");
+        else out([...outages.map(outage), ...(rows.length ? rows.map(line) : ["no messages"])].join("\n"));
         return 0;
       }
       case "show": {
@@ -102,6 +106,11 @@ export async function mailCommand(args: Args, config: Config, out: (s: string) =
 function line(m: MessageRecord): string {
   const error = m.last_error ? `  ${m.last_error}` : "";
   return `${m.id}  ${m.created_at.toISOString()}  ${m.message_type.padEnd(13)} ${m.status.padEnd(10)} x${m.attempts}  ${m.recipient}${error}`;
+}
+
+/** One process's open circuit: delivery is paused there until its provider answers a probe. */
+function outage(c: CircuitRecord): string {
+  return `provider ${c.provider} unavailable since ${c.changedAt.toISOString()} (process ${c.process}, last probe ${c.checkedAt.toISOString()}): delivery paused, probing${c.lastError ? ` — ${c.lastError}` : ""}`;
 }
 
 function details(m: MessageRecord): string {

@@ -79,7 +79,11 @@ function validate(c: RawConfig): void {
   if (c.throttleUserBurst < 1 || c.throttleRecipientPerHour < 1)
     problems.push("throttle limits must be at least 1");
   if (c.throttleUserInterval < 1) problems.push("throttleUserInterval must be positive");
-  if (c.deliveryMaxAttempts < 1) problems.push("deliveryMaxAttempts must be at least 1");
+  if (c.deliveryConcurrency < 1) problems.push("deliveryConcurrency must be at least 1");
+  if (c.deliveryCircuitThreshold < 1) problems.push("deliveryCircuitThreshold must be at least 1");
+  if (c.deliveryLease < 1_000) problems.push("deliveryLease must be at least 1s");
+  if (c.deliveryBackoffBase < 1 || c.deliveryCircuitProbe < 1)
+    problems.push("delivery waits must be positive");
   if (c.dbPoolSize < 1) problems.push("dbPoolSize must be at least 1");
   if (!["auto", "smtp", "webhook", "mailbox"].includes(c.mailProvider)) {
     problems.push(`mailProvider "${c.mailProvider}" is not one of auto, smtp, webhook, mailbox`);

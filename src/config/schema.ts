@@ -54,6 +54,10 @@ export interface RawConfig {
   deliveryLease: number;
   deliveryBackoffBase: number;
   deliveryBackoffMax: number;
+  deliveryConcurrency: number;
+  deliveryCircuitThreshold: number;
+  deliveryCircuitProbe: number;
+  deliveryCircuitProbeMax: number;
   dbPoolSize: number;
   authCacheTtl: number;
 }
@@ -320,15 +324,15 @@ export const KEYS: readonly KeySpec[] = [
     key: "deliveryMaxAttempts",
     env: ["USHER_DELIVERY_MAX_ATTEMPTS"],
     kind: "int",
-    default: "8",
-    doc: "Send attempts before a message is marked failed.",
+    default: "0",
+    doc: "Send attempts before a message is marked failed; 0: no limit, transient failures are retried until the delivery TTL runs out.",
   },
   {
     key: "deliveryTtl",
     env: ["USHER_DELIVERY_TTL"],
     kind: "duration",
     default: "24h",
-    doc: "Age after which an undelivered message is marked failed.",
+    doc: "How long a message may wait for its provider (retries and outages included) before it is marked failed; never past its code's expiry.",
   },
   {
     key: "deliveryPollInterval",
@@ -341,22 +345,50 @@ export const KEYS: readonly KeySpec[] = [
     key: "deliveryLease",
     env: ["USHER_DELIVERY_LEASE"],
     kind: "duration",
-    default: "60s",
-    doc: "How long a claimed message stays reserved before another process may retry it.",
+    default: "10s",
+    doc: "How long a claimed message stays reserved; renewed every third of it while it is being sent, so after a crash another process resends it within about this time.",
   },
   {
     key: "deliveryBackoffBase",
     env: ["USHER_DELIVERY_BACKOFF_BASE"],
     kind: "duration",
     default: "2s",
-    doc: "Longest wait before the first retry; it doubles per attempt (with random jitter).",
+    doc: "Wait before the first retry of a transiently failed message; it doubles per attempt, jittered between half and all of it.",
   },
   {
     key: "deliveryBackoffMax",
     env: ["USHER_DELIVERY_BACKOFF_MAX"],
     kind: "duration",
     default: "10m",
-    doc: "Longest wait between two delivery attempts.",
+    doc: "Cap of the retry schedule: the longest wait between two attempts of a message.",
+  },
+  {
+    key: "deliveryConcurrency",
+    env: ["USHER_DELIVERY_CONCURRENCY"],
+    kind: "int",
+    default: "32",
+    doc: "Messages each process keeps in flight to the provider at once.",
+  },
+  {
+    key: "deliveryCircuitThreshold",
+    env: ["USHER_DELIVERY_CIRCUIT_THRESHOLD"],
+    kind: "int",
+    default: "5",
+    doc: "Consecutive failures saying the provider is down (refused or timed-out connections, SMTP 421, webhook 5xx/408/429) after which a process pauses delivery and probes with one message.",
+  },
+  {
+    key: "deliveryCircuitProbe",
+    env: ["USHER_DELIVERY_CIRCUIT_PROBE"],
+    kind: "duration",
+    default: "1s",
+    doc: "Wait before the first probe of an unavailable provider; it doubles per failed probe (jittered).",
+  },
+  {
+    key: "deliveryCircuitProbeMax",
+    env: ["USHER_DELIVERY_CIRCUIT_PROBE_MAX"],
+    kind: "duration",
+    default: "15s",
+    doc: "Longest wait between two probes of an unavailable provider: delivery resumes at most this long after it answers again.",
   },
 ];
 

@@ -39,7 +39,29 @@ export function createMetrics() {
     help: "Age of the oldest message waiting to be sent",
     registers: [registry],
   });
-  return { registry, requests, requestSeconds, sends, sendSeconds, queueDepth, oldestQueued };
+  const circuitOpen = new Gauge({
+    name: "usher_delivery_circuit_open",
+    help: "1 while this process has stopped sending because the mail provider is unavailable (probing), else 0",
+    labelNames: ["provider"] as const,
+    registers: [registry],
+  });
+  const circuitChanges = new Counter({
+    name: "usher_delivery_circuit_changes_total",
+    help: "Times this process's delivery circuit opened (provider unavailable) or closed (it answers again)",
+    labelNames: ["provider", "state"] as const,
+    registers: [registry],
+  });
+  return {
+    registry,
+    requests,
+    requestSeconds,
+    sends,
+    sendSeconds,
+    queueDepth,
+    oldestQueued,
+    circuitOpen,
+    circuitChanges,
+  };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -29,7 +29,11 @@ export interface SendReceipt {
   response: string;
 }
 
-/** Delivers mail. Throws `SendError` with `permanent` when retrying cannot help. */
+/**
+ * Delivers mail. Throws `SendError`: `permanent` when retrying cannot help, `unavailable` when
+ * the provider itself did not answer properly (refused or timed-out connections, SMTP 421,
+ * webhook 5xx) — those count towards the worker's circuit, not against the message.
+ */
 export interface Sender {
   readonly name: string;
   send(mail: OutgoingMail): Promise<SendReceipt>;
@@ -40,6 +44,7 @@ export class SendError extends Error {
   constructor(
     message: string,
     readonly permanent: boolean,
+    readonly unavailable = false,
   ) {
     super(message);
     this.name = "SendError";

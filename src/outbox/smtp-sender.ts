@@ -6,7 +6,15 @@ import { type OutgoingMail, SendError, type Sender, type SendReceipt } from "./s
  * offers it) or `smtps://…` (TLS from the start). Connections are pooled.
  */
 export function smtpSender(url: string): Sender {
-  const transport = nodemailer.createTransport({ url, pool: true, maxConnections: 5 } as never);
+  const transport = nodemailer.createTransport({
+    url,
+    pool: true,
+    maxConnections: 8,
+    // Bounded, so a hung server fails the send (and opens the circuit) instead of holding it.
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 30_000,
+  } as never);
   return {
     name: "smtp",
     async send(mail: OutgoingMail): Promise<SendReceipt> {
@@ -26,10 +34,13 @@ export function smtpSender(url: string): Sender {
       } catch (e) {
         if (e instanceof SendError) throw e;
         const err = e as { responseCode?: number; response?: string; message?: string };
-        // 5xx replies are final (bad address, refused); everything else may pass on retry.
-        const permanent =
-          typeof err.responseCode === "number" && err.responseCode >= 500 && err.responseCode < 600;
-        throw new SendError(err.response ?? err.message ?? String(e), permanent);
+        // 5xx replies are final (bad address, refused); everything else may pass on retry. No
+        // reply at all (refused, timed out, dropped) or 421 "service not available" is the
+        // server being down, not this message's fault.
+        const code = err.responseCode;
+        const permanent = typeof code === "number" && code >= 500 && code < 600;
+        const unavailable = code === undefined || code === 421;
+        throw new SendError(err.response ?? err.message ?? String(e), permanent, unavailable);
       }
     },
     async close() {

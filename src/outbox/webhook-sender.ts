@@ -10,7 +10,8 @@ export interface WebhookOptions {
 
 /**
  * Delivers by POSTing the rendered message and its arguments as JSON. 2xx is delivered; 408,
- * 429, 5xx and network errors are retried; any other 4xx is final.
+ * 429, 5xx and network errors are retried and count as the receiver being unavailable (the
+ * circuit); any other 4xx is final.
  */
 export function webhookSender(o: WebhookOptions): Sender {
   return {
@@ -53,12 +54,12 @@ export function webhookSender(o: WebhookOptions): Sender {
       try {
         res = await fetch(o.url, { method: "POST", headers, body, signal: AbortSignal.timeout(o.timeoutMs) });
       } catch (e) {
-        throw new SendError(`webhook unreachable: ${(e as Error).message}`, false);
+        throw new SendError(`webhook unreachable: ${(e as Error).message}`, false, true);
       }
       const reply = (await res.text().catch(() => "")).slice(0, 200);
       if (res.ok) return { response: `${res.status} ${reply}`.trim() };
       const permanent = res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429;
-      throw new SendError(`webhook answered ${res.status} ${reply}`.trim(), permanent);
+      throw new SendError(`webhook answered ${res.status} ${reply}`.trim(), permanent, !permanent);
     },
   };
 }

@@ -1,29 +1,29 @@
+import os from "node:os";
 import type { Logger } from "pino";
-import type { Db } from "../db/types.ts";
-import { open } from "../domain/secrets.ts";
+import { uuidv7 } from "../domain/ids.ts";
 import type { Metrics } from "../ops/metrics.ts";
-import { messageTextQueries } from "../queries/message-texts.ts";
+import { deliveryCircuitQueries } from "../queries/delivery-circuit.ts";
 import { OUTBOX_CHANNEL, outboxQueries } from "../queries/outbox.ts";
 import { backoffMs } from "./backoff.ts";
+import { Circuit, type CircuitChange, type CircuitOptions } from "./circuit.ts";
+import { type ComposeOptions, composeMail, type TextCache } from "./compose.ts";
 import type { OutboxMessage } from "./message.ts";
 import { SendError, type Sender } from "./sender.ts";
-import { linkFor, renderMail, type TextOverrides } from "./templates.ts";
 
-export interface WorkerOptions {
-  db: Db;
+export interface WorkerOptions extends ComposeOptions {
   sender: Sender;
   log: Logger;
-  outboxKey: Buffer;
-  from: string;
-  externalUrl: string;
-  defaultLanguage: string;
   metrics?: Metrics | undefined;
+  /** Attempts before a message fails; 0: no limit, the message's TTL decides. */
   maxAttempts: number;
   pollIntervalMs: number;
+  /** How long a claim is reserved; renewed every third of it while the message is being sent. */
   leaseMs: number;
   backoffBaseMs: number;
   backoffMaxMs: number;
-  batchSize?: number;
+  /** Sends in flight at once (per process). */
+  concurrency?: number;
+  circuit: CircuitOptions;
   now: () => Date;
 }
 
@@ -36,57 +36,75 @@ const SENT_EVENT: Readonly<Record<string, string>> = {
 };
 
 /**
- * Delivers queued messages. Claims small batches with SKIP LOCKED (so every process can run
- * one), wakes on NOTIFY and on a poll, retries transient failures with jittered backoff, fails
- * permanent ones at once, and records `*.code.sent` after a successful send.
+ * Delivers queued messages. Keeps up to `concurrency` sends in flight, claiming more (SKIP
+ * LOCKED, so every process can run one; never a user's message while an older one of its type
+ * is pending) as sends finish; wakes on NOTIFY, on a poll and on each finished send. Retries
+ * transient failures on a capped exponential schedule until the message's TTL, fails permanent
+ * ones at once, records `*.code.sent` after a successful send, and renews the lease of what it
+ * is sending. When the provider is down it stops as a whole (the circuit) and probes.
  */
 export class OutboxWorker {
-  readonly #o: WorkerOptions & { batchSize: number };
+  readonly #o: WorkerOptions & { concurrency: number };
+  readonly #circuit: Circuit;
+  readonly #process = `${os.hostname()}:${process.pid}:${uuidv7().slice(-6)}`;
   #timer: NodeJS.Timeout | undefined;
+  #probeTimer: NodeJS.Timeout | undefined;
+  #heartbeat: NodeJS.Timeout | undefined;
   #running = false;
   #again = false;
+  /** The last claim found less than it asked for: finished sends need not claim again. */
+  #drained = false;
   #stopped = true;
-  #inFlight = new Set<string>();
+  /** Claimed messages being sent: id → the attempt number of our claim. */
+  readonly #inFlight = new Map<string, number>();
+  readonly #sends = new Set<Promise<void>>();
   #unlisten: (() => Promise<void>) | undefined;
   #idle: Promise<void> = Promise.resolve();
   #lastWipe = 0;
+  #lastReclaim = 0;
+  #lastLook = 0;
 
   constructor(options: WorkerOptions) {
-    this.#o = { batchSize: 10, ...options };
+    this.#o = { concurrency: 32, ...options };
+    this.#circuit = new Circuit(options.circuit);
   }
 
   async start(): Promise<void> {
     this.#stopped = false;
     this.#unlisten = await this.#o.db.listen(OUTBOX_CHANNEL, () => this.wake());
     this.#schedule();
+    const beat = Math.max(50, Math.floor(this.#o.leaseMs / 3));
+    this.#heartbeat = setInterval(() => void this.#renew(), beat);
+    this.#heartbeat.unref();
+    this.#o.metrics?.circuitOpen.set({ provider: this.#o.sender.name }, 0);
     this.wake();
   }
 
-  /** Runs a pass now (or right after the current one). */
+  /** Claims now (or right after the current claim). */
   wake(): void {
-    if (this.#stopped) return;
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
-    this.#running = true;
-    this.#idle = this.#drain().finally(() => {
-      this.#running = false;
-    });
+    this.#drained = false;
+    this.#pump();
   }
 
-  /** Resolves when no pass is running: tests wait on it. */
+  /** Resolves when no claim is running and nothing is being sent: tests wait on it. */
   async settled(): Promise<void> {
-    while (this.#running) await this.#idle;
+    while (this.#running || this.#sends.size > 0) await Promise.all([this.#idle, ...this.#sends]);
   }
 
   /** Stops taking work, lets in-flight sends finish, and releases anything still claimed. */
   async stop(): Promise<void> {
     this.#stopped = true;
-    if (this.#timer) clearTimeout(this.#timer);
-    await this.#unlisten?.();
-    await this.#idle;
-    await outboxQueries(this.#o.db).release([...this.#inFlight], this.#o.now());
+    clearTimeout(this.#timer);
+    clearTimeout(this.#probeTimer);
+    const unlisten = this.#unlisten;
+    this.#unlisten = undefined;
+    await unlisten?.();
+    await this.settled();
+    clearInterval(this.#heartbeat);
+    await outboxQueries(this.#o.db).release([...this.#inFlight.keys()], this.#o.now());
+    await deliveryCircuitQueries(this.#o.db)
+      .remove(this.#o.sender.name, this.#process)
+      .catch((e) => this.#o.log.warn({ err: e }, "could not clear the delivery circuit record"));
   }
 
   #schedule(): void {
@@ -97,103 +115,212 @@ export class OutboxWorker {
     this.#timer.unref();
   }
 
-  async #drain(): Promise<void> {
+  #pump(): void {
+    if (this.#stopped) return;
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    this.#running = true;
+    this.#idle = this.#claimLoop().finally(() => {
+      this.#running = false;
+    });
+  }
+
+  async #claimLoop(): Promise<void> {
     do {
       this.#again = false;
       try {
         const now = this.#o.now();
-        if (now.getTime() - this.#lastWipe > 60_000) {
-          this.#lastWipe = now.getTime();
-          await outboxQueries(this.#o.db).wipeExpired(now);
-        }
-        const batch = await outboxQueries(this.#o.db).claimDue(
-          now,
-          new Date(now.getTime() + this.#o.leaseMs),
-          this.#o.batchSize,
-        );
-        for (const m of batch) this.#inFlight.add(m.id);
-        const texts = new Map<string, Promise<Map<string, TextOverrides>>>();
-        await Promise.all(batch.map((m) => this.#deliver(m, texts)));
-        if (batch.length === this.#o.batchSize) this.#again = true;
+        await this.#housekeeping(now);
+        if (this.#circuit.state === "open") await this.#whileOpen(now);
+        else await this.#fill(now);
       } catch (e) {
         this.#o.log.error({ err: e }, "outbox pass failed");
       }
     } while (this.#again && !this.#stopped);
   }
 
-  /** Sends one claimed message; `texts` holds the organizations' texts read in this batch. */
-  async #deliver(m: OutboxMessage, texts: Map<string, Promise<Map<string, TextOverrides>>>): Promise<void> {
-    const { db, log } = this.#o;
+  /** Claims enough to fill the window, once at least a quarter of it is free. */
+  async #fill(now: Date): Promise<void> {
+    const room = this.#o.concurrency - this.#inFlight.size;
+    if (this.#drained || room < Math.max(1, Math.floor(this.#o.concurrency / 4))) return;
+    const claimed = await this.#claim(now, room, false);
+    if (claimed < room) this.#drained = true;
+    else this.#again = true;
+  }
+
+  /** Open circuit: probe with one message when it is time; resume when another process's probe got through. */
+  async #whileOpen(now: Date): Promise<void> {
+    const { db, sender } = this.#o;
+    if (now.getTime() - this.#lastLook >= 1_000) {
+      this.#lastLook = now.getTime();
+      const since = this.#circuit.openedAt ?? now;
+      if (await deliveryCircuitQueries(db).closedElsewhereSince(sender.name, this.#process, since)) {
+        this.#changed(this.#circuit.close(), now, "another process reached the provider");
+        this.#again = true;
+        return;
+      }
+    }
+    if (!this.#circuit.probeDue(now)) return this.#wakeForProbe(now);
+    this.#circuit.probing = true;
+    if ((await this.#claim(now, 1, true)) === 0) {
+      this.#changed(this.#circuit.close(), now, "nothing left to send");
+      this.#again = true;
+    }
+  }
+
+  #wakeForProbe(now: Date): void {
+    clearTimeout(this.#probeTimer);
+    this.#probeTimer = setTimeout(() => this.wake(), Math.max(0, this.#circuit.nextProbeAt - now.getTime()));
+    this.#probeTimer.unref();
+  }
+
+  /** Claims up to `limit` messages and starts sending them; returns how many. */
+  async #claim(now: Date, limit: number, probe: boolean): Promise<number> {
+    const batch = await outboxQueries(this.#o.db).claimDue(
+      now,
+      new Date(now.getTime() + this.#o.leaseMs),
+      limit,
+      probe,
+    );
+    const texts: TextCache = new Map();
+    for (const m of batch) {
+      this.#inFlight.set(m.id, m.attempts);
+      const send = this.#deliver(m, texts, probe).finally(() => {
+        // A probe that ended without a verdict (expired, not sendable) lets the next one go.
+        if (probe) this.#circuit.probing = false;
+        this.#inFlight.delete(m.id);
+        this.#sends.delete(send);
+        if (!this.#drained || this.#circuit.state === "open") this.#pump();
+      });
+      this.#sends.add(send);
+    }
+    return batch.length;
+  }
+
+  /** Sends one claimed message and records the outcome. */
+  async #deliver(m: OutboxMessage, texts: TextCache, probe: boolean): Promise<void> {
+    const { db, log, sender, metrics } = this.#o;
     const q = outboxQueries(db);
     const now = this.#o.now();
     try {
-      if (m.attempts > this.#o.maxAttempts) return await q.markFailed(m.id, now, "attempt limit reached");
       if (m.expiresAt.getTime() <= now.getTime())
-        return await q.markFailed(m.id, now, "expired before it could be sent");
-      const code = m.secret ? open(this.#o.outboxKey, m.secret) : "";
-      const key = `${m.orgId}\u0000${m.type}`;
-      let read = texts.get(key);
-      if (!read) {
-        read = messageTextQueries(db).forType(m.orgId, m.type);
-        texts.set(key, read);
-      }
-      const overrides = await read;
-      const input = { type: m.type, payload: m.payload, code, externalUrl: this.#o.externalUrl };
-      const mail = renderMail({
-        ...input,
-        defaultLanguage: this.#o.defaultLanguage,
-        overrides: (l) => overrides.get(l),
-      });
+        return await q.markFailed(m.id, m.attempts, now, "delivery TTL ran out before it could be sent");
+      const mail = await composeMail(this.#o, m, texts);
       const started = performance.now();
-      const receipt = await this.#o.sender.send({
-        ...mail,
-        to: m.recipient,
-        from: this.#o.from,
-        messageId: `<${m.id}@usher>`,
-        outboxId: m.id,
-        orgId: m.orgId,
-        args: {
-          type: m.type,
-          language: mail.language,
-          userId: m.userId,
-          code,
-          link: linkFor(input),
-          displayName: m.payload.displayName,
-          username: m.payload.username,
-          applicationName: m.payload.applicationName ?? "",
-        },
-      });
-      this.#o.metrics?.sendSeconds.observe(
-        { provider: this.#o.sender.name },
-        (performance.now() - started) / 1000,
-      );
-      await this.#recordSent(m);
-      this.#o.metrics?.sends.inc({ provider: this.#o.sender.name, result: "sent" });
+      const receipt = await sender.send(mail);
+      metrics?.sendSeconds.observe({ provider: sender.name }, (performance.now() - started) / 1000);
+      this.#changed(this.#circuit.answered(), this.#o.now());
+      const type = m.codeKind ? SENT_EVENT[m.codeKind] : undefined;
+      const ours = await q.recordSent(m.id, m.attempts, this.#o.now(), sender.name, type);
+      metrics?.sends.inc({ provider: sender.name, result: "sent" });
+      if (!ours)
+        log.warn({ outboxId: m.id }, "message sent, but another process had taken it over meanwhile");
       log.info(
         { outboxId: m.id, type: m.type, userId: m.userId, attempts: m.attempts, reply: receipt.response },
         "message sent",
       );
     } catch (e) {
-      const error = e instanceof Error ? e.message : String(e);
-      const permanent = e instanceof SendError && e.permanent;
-      const final = permanent || m.attempts >= this.#o.maxAttempts;
-      this.#o.metrics?.sends.inc({ provider: this.#o.sender.name, result: final ? "failed" : "retry" });
-      if (final) {
-        await q.markFailed(m.id, now, error);
-        log.warn({ outboxId: m.id, type: m.type, attempts: m.attempts, error }, "message failed");
-      } else {
-        const delay = backoffMs(m.attempts, this.#o.backoffBaseMs, this.#o.backoffMaxMs);
-        await q.retryLater(m.id, now, new Date(now.getTime() + delay), error);
-        log.info({ outboxId: m.id, attempts: m.attempts, error }, "message will be retried");
-      }
-    } finally {
-      this.#inFlight.delete(m.id);
+      await this.#failed(m, e, probe);
     }
   }
 
-  /** Marks the message sent and appends `*.code.sent` to the user's stream, in one statement. */
-  async #recordSent(m: OutboxMessage): Promise<void> {
-    const type = m.codeKind ? SENT_EVENT[m.codeKind] : undefined;
-    await outboxQueries(this.#o.db).recordSent(m.id, this.#o.now(), this.#o.sender.name, type);
+  async #failed(m: OutboxMessage, e: unknown, probe: boolean): Promise<void> {
+    const { db, log, sender, metrics } = this.#o;
+    const now = this.#o.now();
+    const error = e instanceof Error ? e.message : String(e);
+    const unavailable = e instanceof SendError && e.unavailable;
+    if (unavailable) {
+      const change = this.#circuit.unavailable(now, error, probe);
+      if (change) this.#changed(change, now, error);
+      else if (probe) this.#saveCircuit(now, now);
+    } else if (e instanceof SendError) this.#changed(this.#circuit.answered(), now);
+    const permanent = e instanceof SendError && e.permanent;
+    const limit = this.#o.maxAttempts > 0 && m.attempts >= this.#o.maxAttempts;
+    const q = outboxQueries(db);
+    if (permanent || limit) {
+      metrics?.sends.inc({ provider: sender.name, result: "failed" });
+      await q.markFailed(
+        m.id,
+        m.attempts,
+        now,
+        limit && !permanent ? `attempt limit reached: ${error}` : error,
+      );
+      log.warn({ outboxId: m.id, type: m.type, attempts: m.attempts, error }, "message failed");
+      return;
+    }
+    metrics?.sends.inc({ provider: sender.name, result: "retry" });
+    const delay = backoffMs(m.attempts, this.#o.backoffBaseMs, this.#o.backoffMaxMs);
+    const next = Math.min(now.getTime() + delay, m.expiresAt.getTime());
+    await q.retryLater(m.id, m.attempts, now, new Date(next), error);
+    // An outage is logged once by the circuit, not once per message.
+    log[unavailable ? "debug" : "info"](
+      { outboxId: m.id, attempts: m.attempts, error },
+      "message will be retried",
+    );
+  }
+
+  /** Logs, counts and records a change of the circuit; on closing, what the outage deferred is due now. */
+  #changed(change: CircuitChange, now: Date, why?: string): void {
+    if (!change) return;
+    const { db, log, sender, metrics } = this.#o;
+    const provider = sender.name;
+    const open = change === "opened";
+    metrics?.circuitOpen.set({ provider }, open ? 1 : 0);
+    metrics?.circuitChanges.inc({ provider, state: open ? "open" : "closed" });
+    if (open) log.warn({ provider, error: why }, "mail provider unavailable: delivery paused, probing");
+    else
+      log.info({ provider, reason: why ?? "a send got through" }, "mail provider answers: delivery resumed");
+    void (async () => {
+      await this.#saveCircuit(now, now);
+      if (!open) {
+        const pulled = await outboxQueries(db).pullForward(now);
+        if (pulled > 0)
+          log.info({ provider, messages: pulled }, "messages deferred by the outage are due now");
+        this.wake();
+      } else this.#wakeForProbe(now);
+    })().catch((e) => log.error({ err: e }, "could not record the delivery circuit"));
+  }
+
+  /** Records this process's circuit for operators (`usher mail list`). */
+  async #saveCircuit(changedAt: Date, checkedAt: Date): Promise<void> {
+    await deliveryCircuitQueries(this.#o.db)
+      .save({
+        provider: this.#o.sender.name,
+        process: this.#process,
+        state: this.#circuit.state,
+        changedAt: this.#circuit.openedAt ?? changedAt,
+        checkedAt,
+        lastError: this.#circuit.lastError ?? null,
+        failures: this.#circuit.failures,
+      })
+      .catch((e) => this.#o.log.warn({ err: e }, "could not record the delivery circuit"));
+  }
+
+  async #housekeeping(now: Date): Promise<void> {
+    const q = outboxQueries(this.#o.db);
+    // Claims of a dead process go back to the queue once their lease ran out: checked once per
+    // poll interval, not before every claim.
+    if (now.getTime() - this.#lastReclaim >= this.#o.pollIntervalMs) {
+      this.#lastReclaim = now.getTime();
+      const reclaimed = await q.reclaimExpired(now);
+      if (reclaimed > 0)
+        this.#o.log.warn({ messages: reclaimed }, "claims whose lease ran out are queued again");
+    }
+    if (now.getTime() - this.#lastWipe <= 60_000) return;
+    this.#lastWipe = now.getTime();
+    await q.wipeExpired(now);
+    const expired = await q.failExpired(now);
+    if (expired > 0) this.#o.log.warn({ messages: expired }, "messages failed: their delivery TTL ran out");
+  }
+
+  /** The heartbeat: extends the lease of every message this process is sending. */
+  async #renew(): Promise<void> {
+    if (this.#inFlight.size === 0) return;
+    const until = new Date(this.#o.now().getTime() + this.#o.leaseMs);
+    await outboxQueries(this.#o.db)
+      .renew([...this.#inFlight.keys()], until)
+      .catch((e) => this.#o.log.warn({ err: e }, "could not renew delivery leases"));
   }
 }

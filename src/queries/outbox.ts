@@ -89,34 +89,86 @@ export function outboxQueries(q: Queryable) {
     },
 
     /**
-     * Claims up to `limit` due messages: queued ones whose time has come and claimed ones whose
-     * lease ran out (their process died). SKIP LOCKED lets several workers claim side by side.
+     * Claims up to `limit` due queued messages, oldest retry time first. SKIP LOCKED lets
+     * several workers claim side by side.
+     *
+     * A message is claimed only when no older message of the same user and type is queued or
+     * being sent (by any process): a user's messages of one kind reach the provider in the
+     * order they were queued, and a newer code is never mailed while an older one is in flight.
+     * Two claims racing see each other's candidates as still queued, so neither can take the
+     * newer message past the older one. The plan walks `outbox_due` in order and probes
+     * `outbox_user` per candidate, so a claim costs the same with 10 or 100,000 waiting.
+     * `ignoreSchedule` also takes messages waiting for their retry time (a circuit's probe).
      */
-    async claimDue(now: Date, leaseUntil: Date, limit: number): Promise<OutboxMessage[]> {
+    async claimDue(
+      now: Date,
+      leaseUntil: Date,
+      limit: number,
+      ignoreSchedule = false,
+    ): Promise<OutboxMessage[]> {
       const rows = await q.query<OutboxRow>(
         `update outbox set status = 'sending', attempts = attempts + 1, locked_until = $2, updated_at = $1
           where id in (
-            select id from outbox
-             where (status = 'queued' and next_attempt_at <= $1) or (status = 'sending' and locked_until < $1)
-             order by next_attempt_at
+            select o.id from outbox o
+             where o.status = 'queued' and (o.next_attempt_at <= $1 or $4::boolean)
+               and not exists (
+                 select 1 from outbox p
+                  where p.org_id = o.org_id and p.user_id = o.user_id and p.message_type = o.message_type
+                    and p.status in ('queued', 'sending') and (p.created_at, p.id) < (o.created_at, o.id))
+             order by o.next_attempt_at
              limit $3
-             for update skip locked)
+             for update of o skip locked)
           returning *`,
-        [now, leaseUntil, limit],
+        [now, leaseUntil, limit, ignoreSchedule],
       );
       return rows.map(toMessage);
     },
 
     /**
+     * Queues again the messages whose claim lease ran out (their process died or hung before it
+     * recorded the outcome); they keep their place, so they go out before newer ones. Returns
+     * how many.
+     */
+    async reclaimExpired(now: Date): Promise<number> {
+      const rows = await q.query(
+        `update outbox set status = 'queued', locked_until = null, updated_at = $1,
+           last_error = coalesce(last_error, 'the claim ran out before the outcome was recorded')
+          where status = 'sending' and locked_until < $1 returning 1`,
+        [now],
+      );
+      return rows.length;
+    },
+
+    /**
+     * Extends the lease of this process's claims while they are being sent (the heartbeat), so
+     * a short lease does not hand a slow send to another process.
+     */
+    async renew(ids: readonly string[], leaseUntil: Date): Promise<void> {
+      if (ids.length === 0) return;
+      await q.query(
+        "update outbox set locked_until = $2 where id = any($1) and status = 'sending' and locked_until < $2",
+        [ids, leaseUntil],
+      );
+    },
+
+    /**
      * Marks a claimed message sent and wipes its secret; with `sentEvent`, also counts the send
      * on the user's code and appends the event to the user's stream — one statement, locking
-     * the user before its code as commands do. False if the message was no longer ours.
+     * the user before its code as commands do. `claim` is the attempt number of our claim: a
+     * message another process took over (our lease ran out) is not ours to record. False if
+     * the message was no longer ours.
      */
-    async recordSent(id: string, at: Date, provider: string, sentEvent?: string): Promise<boolean> {
+    async recordSent(
+      id: string,
+      claim: number,
+      at: Date,
+      provider: string,
+      sentEvent?: string,
+    ): Promise<boolean> {
       const rows = await q.query<{ sent: number }>(
         `with sent as (
            update outbox set status = 'sent', secret = null, sent_at = $2, updated_at = $2, locked_until = null,
-             last_error = null, provider = $3 where id = $1 and status = 'sending'
+             last_error = null, provider = $3 where id = $1 and status = 'sending' and attempts = $5
            returning org_id, user_id, code_kind),
          s as (
            update users u set sequence = u.sequence + 1, updated_at = $2
@@ -132,28 +184,70 @@ export function outboxQueries(q: Queryable) {
              'usher-notifier', $2 from s
            returning 1)
          select count(*)::int as sent from sent`,
-        [id, at, provider, sentEvent ?? null],
+        [id, at, provider, sentEvent ?? null, claim],
       );
       return (rows[0]?.sent ?? 0) > 0;
     },
 
-    async retryLater(id: string, at: Date, nextAttemptAt: Date, error: string): Promise<void> {
+    /**
+     * Queues a claimed message again for `nextAttemptAt` — or, when a newer message with a code
+     * of the same kind exists for the user, supersedes it: its code is no longer valid, and
+     * waiting for it would hold the newer one back.
+     */
+    async retryLater(id: string, claim: number, at: Date, nextAttemptAt: Date, error: string): Promise<void> {
       await q.query(
-        `update outbox set status = 'queued', next_attempt_at = $3, last_error = $4, updated_at = $2, locked_until = null
-          where id = $1 and status = 'sending'`,
-        [id, at, nextAttemptAt, error],
+        `update outbox o set next_attempt_at = $3, last_error = $4, updated_at = $2, locked_until = null,
+           status = case when exists (
+               select 1 from outbox n where n.org_id = o.org_id and n.user_id = o.user_id
+                  and n.code_kind = o.code_kind and (n.created_at, n.id) > (o.created_at, o.id))
+             then 'superseded' else 'queued' end,
+           secret = case when exists (
+               select 1 from outbox n where n.org_id = o.org_id and n.user_id = o.user_id
+                  and n.code_kind = o.code_kind and (n.created_at, n.id) > (o.created_at, o.id))
+             then null else o.secret end
+          where id = $1 and status = 'sending' and attempts = $5`,
+        [id, at, nextAttemptAt, error, claim],
       );
+    },
+
+    /**
+     * Makes the messages that wait for a retry after a failure due now: called when a circuit
+     * closes, so what the outage deferred goes out at once instead of at its own retry time.
+     * Returns how many.
+     */
+    async pullForward(now: Date): Promise<number> {
+      const rows = await q.query(
+        `update outbox set next_attempt_at = $1
+          where status = 'queued' and next_attempt_at > $1 and last_error is not null returning 1`,
+        [now],
+      );
+      if (rows.length > 0) await q.query("select pg_notify($1, '')", [OUTBOX_CHANNEL]);
+      return rows.length;
+    },
+
+    /**
+     * Fails queued messages whose delivery TTL ran out (also while a circuit keeps the worker
+     * from claiming them), keeping their last error. Returns how many.
+     */
+    async failExpired(now: Date): Promise<number> {
+      const rows = await q.query(
+        `update outbox set status = 'failed', updated_at = $1,
+           last_error = 'delivery TTL ran out' || coalesce(' after ' || attempts || ' attempts; last error: ' || last_error, '')
+          where status = 'queued' and expires_at <= $1 returning 1`,
+        [now],
+      );
+      return rows.length;
     },
 
     /**
      * Marks a claimed message failed. Its sealed code stays until the message expires, so an
      * operator may retry it (`usher mail retry`); `wipeExpired` removes it after that.
      */
-    async markFailed(id: string, at: Date, error: string): Promise<void> {
+    async markFailed(id: string, claim: number, at: Date, error: string): Promise<void> {
       await q.query(
         `update outbox set status = 'failed', last_error = $3, updated_at = $2, locked_until = null
-          where id = $1 and status = 'sending'`,
-        [id, at, error],
+          where id = $1 and status = 'sending' and attempts = $4`,
+        [id, at, error, claim],
       );
     },
 

@@ -16,19 +16,31 @@ export interface CaughtMail {
  * A real SMTP server on loopback that keeps what it receives. `rejectWith` makes it refuse
  * messages with an SMTP reply code (e.g. 550) to test failure handling.
  */
-export async function startSmtpCatcher(options: { port?: number; delayMs?: number } = {}) {
+export async function startSmtpCatcher(
+  options: {
+    port?: number;
+    delayMs?: number;
+    /** A delay per mail: `nth` counts the mails to the same first recipient before this one. */
+    delayFor?: (to: string, nth: number) => number;
+  } = {},
+) {
   const mails: CaughtMail[] = [];
+  const seen = new Map<string, number>();
   const waiters = new Set<() => void>();
   let reject: { code: number; message: string } | undefined;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ["STARTTLS"],
     logger: false,
-    onData(stream, _session, callback) {
+    onData(stream, session, callback) {
       const chunks: Buffer[] = [];
+      const to = session.envelope.rcptTo[0]?.address ?? "";
+      const nth = seen.get(to) ?? 0;
+      seen.set(to, nth + 1);
+      const delay = (options.delayMs ?? 0) + (options.delayFor?.(to, nth) ?? 0);
       stream.on("data", (c: Buffer) => chunks.push(c));
       stream.on("end", async () => {
-        if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
+        if (delay > 0) await new Promise((r) => setTimeout(r, delay));
         if (reject) {
           const err = Object.assign(new Error(reject.message), { responseCode: reject.code });
           return callback(err);

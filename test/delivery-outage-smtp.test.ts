@@ -1,0 +1,3 @@
+import { outageTest } from "./helpers/outage-test.ts";
+
+outageTest("smtp");
