@@ -97,17 +97,42 @@ function tokenFor(kind: CallerKind, target: Target): string | undefined {
   return world.tokens[kind];
 }
 
-/** Everything a refused call could have touched, except what the delivery worker does later. */
+/**
+ * Everything a refused call could have touched, row by row, except what the delivery worker
+ * writes later (a message's delivery state, `*.code.sent` events, send counts, the user's
+ * sequence those events advance) and when a token was last used.
+ */
+const FOOTPRINT = [
+  [
+    "users",
+    "org_id, id, type, state, username, given_name, family_name, nick_name, display_name, preferred_language, gender, email, email_verified, phone, phone_verified, password_hash, password_change_required, password_changed_at, created_at",
+    "id",
+  ],
+  ["events", "org_id, aggregate_id, sequence, type, payload, actor", "org_id, aggregate_id, sequence"],
+  [
+    "outbox",
+    "id, org_id, user_id, message_type, code_kind, recipient, payload, created_at, expires_at",
+    "id",
+  ],
+  [
+    "user_codes",
+    "org_id, user_id, kind, code_hash, created_at, expires_at, failed_attempts, code_returned, url_template, application_name, auth_request_id",
+    "org_id, user_id, kind",
+  ],
+  ["tokens", "id, org_id, user_id, token_hash, created_at, expires_at, revoked_at, scopes", "id"],
+  ["members", "org_id, user_id, roles", "org_id, user_id"],
+  ["organizations", "id, name, primary_domain, state", "id"],
+] as const;
+
 async function footprint(): Promise<string> {
-  const counts = await t.app.db.query(
-    `select (select count(*) from users)::int as users,
-            (select count(*) from events where type not like '%.code.sent')::int as events,
-            (select count(*) from outbox)::int as outbox,
-            (select count(*) from user_codes)::int as codes,
-            (select count(*) from tokens)::int as tokens,
-            (select count(*) from members)::int as members`,
+  const digests = await t.app.db.query<{ name: string; digest: string }>(
+    FOOTPRINT.map(
+      ([table, columns, order]) =>
+        `select '${table}' as name, md5(coalesce(string_agg(row(${columns})::text, '|' order by ${order}), '')) as digest
+           from ${table}${table === "events" ? " where type not like '%.code.sent'" : ""}`,
+    ).join(" union all "),
   );
-  return JSON.stringify(counts[0]);
+  return JSON.stringify(Object.fromEntries(digests.map((d) => [d.name, d.digest])));
 }
 
 async function call(
