@@ -1,0 +1,3 @@
+import { galleryIn } from "./helpers/gallery.ts";
+
+galleryIn("en");
