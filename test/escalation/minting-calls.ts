@@ -35,7 +35,7 @@ export interface Answer {
 export type TargetKind = "machine" | "human" | "initial" | "member" | "iam-member";
 
 /** The property's test files, each running one group of calls. */
-export const GROUPS = ["tokens", "grants", "passwords", "codes", "addresses"] as const;
+export const GROUPS = ["tokens", "grants", "passwords", "passwords-v1", "codes", "addresses"] as const;
 
 /** One credential-minting or role-granting call. */
 export interface MintingCall {
@@ -263,7 +263,7 @@ export const MINTING_CALLS: readonly MintingCall[] = [
     path: "/v2/users/{userId}/password",
     message: { userId: i.userId, newPassword: { password: PASSWORD, changeRequired: false } },
   })),
-  userCredential("v1 SetHumanInitialPassword", "passwords", "human", (i) => ({
+  userCredential("v1 SetHumanInitialPassword", "passwords-v1", "human", (i) => ({
     service: MGMT,
     method: "SetHumanInitialPassword",
     http: "POST",
@@ -305,7 +305,7 @@ export const MINTING_CALLS: readonly MintingCall[] = [
     path: "/v2/users/human/{userId}",
     message: { userId: i.userId, email: { email: `${i.tag}@attacker.example`, isVerified: true } },
   })),
-  userCredential("v2 UpdateHumanUser password without proof", "passwords", "human", (i) => ({
+  userCredential("v2 UpdateHumanUser password without proof", "passwords-v1", "human", (i) => ({
     service: USER,
     method: "UpdateHumanUser",
     http: "PUT",
