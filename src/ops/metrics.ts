@@ -39,7 +39,22 @@ export function createMetrics() {
     help: "Age of the oldest message waiting to be sent",
     registers: [registry],
   });
-  return { registry, requests, requestSeconds, sends, sendSeconds, queueDepth, oldestQueued };
+  const connectionsRefused = new Counter({
+    name: "usher_connections_refused_total",
+    help: "Connections refused (503 and closed) for a cap: total or per client address",
+    labelNames: ["reason"] as const,
+    registers: [registry],
+  });
+  return {
+    registry,
+    connectionsRefused,
+    requests,
+    requestSeconds,
+    sends,
+    sendSeconds,
+    queueDepth,
+    oldestQueued,
+  };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
