@@ -13,9 +13,9 @@ const KB = 1024;
 const BODY = 150 * MB;
 const UPLOADS = 10;
 /** What Node reads off a socket before a handler answers, and while the refused one closes. */
-const PER_REQUEST_SLACK = 256 * KB;
+const PER_REQUEST_SLACK = 160 * KB;
 /** Other reads of the process meanwhile (the embedded database's files, for one). */
-const PROCESS_SLACK = 4 * MB;
+const PROCESS_SLACK = MB;
 const ADD_HUMAN = "/zitadel.user.v2.UserService/AddHumanUser";
 
 interface Surface {
@@ -74,6 +74,7 @@ const SURFACES: Surface[] = [
 /** Runs ten uploads on a surface at once; the bytes the process read meanwhile. */
 async function tenUploads(s: Surface, usher: UsherProcess, port: number, token?: string) {
   const pid = usher.child.pid as number;
+  const started = performance.now();
   const before = bytesReadBy(pid);
   const uploads = await Promise.all(
     Array.from({ length: UPLOADS }, (_, i) => s.send(usher, port, i, BODY, token)),
@@ -83,7 +84,8 @@ async function tenUploads(s: Surface, usher: UsherProcess, port: number, token?:
   console.log(
     `${s.name}${token ? " (authenticated)" : ""}: read ${(read / MB).toFixed(2)} MB for ${UPLOADS} bodies of 150 MB; ` +
       `${answered} answered (${[...new Set(uploads.map((u) => u.status))].join(", ")}), ` +
-      `largest sent ${(Math.max(...uploads.map((u) => u.sent)) / MB).toFixed(1)} MB`,
+      `largest sent ${(Math.max(...uploads.map((u) => u.sent)) / MB).toFixed(1)} MB, ` +
+      `${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
   for (const u of uploads) assert.ok(!u.timedOut, `${s.name}: an upload was neither refused nor closed`);
   return read;
@@ -101,7 +103,10 @@ function sampleRss(pid: number) {
   };
 }
 
-test("ten unauthenticated 150 MB bodies on each surface are refused before more than the limit is read, and memory stays flat", async () => {
+// A start of Usher on a loaded machine takes up to a minute of the time.
+test("ten unauthenticated 150 MB bodies on each surface are refused before more than the limit is read, and memory stays flat", {
+  timeout: 300_000,
+}, async () => {
   const db = await sharedDatabase();
   const port = await freePort();
   const usher = await spawnUsher(port, db.env);
@@ -127,7 +132,9 @@ test("ten unauthenticated 150 MB bodies on each surface are refused before more 
   }
 });
 
-test("authenticated bodies past the limit are refused once the limit is read, on REST, Connect and gRPC", async () => {
+test("authenticated bodies past the limit are refused once the limit is read, on REST, Connect and gRPC", {
+  timeout: 300_000,
+}, async () => {
   const db = await sharedDatabase();
   const port = await freePort();
   const usher = await spawnUsher(port, db.env);

@@ -17,6 +17,7 @@ const CHUNK = Buffer.alloc(64 * 1024, 0x61);
 /**
  * POSTs a body of `size` bytes over HTTP/1.1 — with Content-Length, or chunked — and keeps
  * sending until the server answers and closes, the body is sent, or `timeoutMs` passes.
+ * A small body (up to 64 KiB) asks for `connection: close`, so that its answer ends it.
  */
 export function uploadHttp1(
   port: number,
@@ -54,10 +55,8 @@ export function uploadHttp1(
       if (!socket.destroyed && options.chunked) socket.write("0\r\n\r\n");
     };
     socket.once("connect", () => {
-      // `connection: close`: an answered upload ends with its connection, refused or not.
-      socket.write(
-        `POST ${path} HTTP/1.1\r\nhost: usher\r\nconnection: close\r\n${lines.join("\r\n")}\r\n\r\n`,
-      );
+      const close = options.size <= CHUNK.length ? "connection: close\r\n" : "";
+      socket.write(`POST ${path} HTTP/1.1\r\nhost: usher\r\n${close}${lines.join("\r\n")}\r\n\r\n`);
       pump();
     });
   });
