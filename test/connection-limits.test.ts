@@ -51,7 +51,10 @@ async function normalTraffic(baseUrl: string, ms: number): Promise<number[]> {
   return latencies;
 }
 
-test("silent connections, half-sent headers and slow bodies are closed within their limits while normal requests stay fast", async () => {
+// A start of Usher on a loaded machine takes up to a minute of the time.
+test("silent connections, half-sent headers and slow bodies are closed within their limits while normal requests stay fast", {
+  timeout: 300_000,
+}, async () => {
   const db = await sharedDatabase();
   const port = await freePort();
   const usher = await spawnUsher(port, {
@@ -131,7 +134,9 @@ test("silent connections, half-sent headers and slow bodies are closed within th
   }
 });
 
-test("connections past the per-address and total caps are answered 503 and closed, and logged once", async () => {
+test("connections past the per-address and total caps are answered 503 and closed, and logged once", {
+  timeout: 300_000,
+}, async () => {
   const db = await sharedDatabase();
   const port = await freePort();
   const usher = await spawnUsher(port, {
