@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { test } from "node:test";
+import { after, before, test } from "node:test";
 import { type Upload, uploadHttp1, uploadHttp2 } from "./helpers/big-uploads.ts";
 import { bytesReadBy, rssOf } from "./helpers/hostile-clients.ts";
 import { sharedDatabase } from "./helpers/shared-database.ts";
@@ -91,6 +91,20 @@ async function tenUploads(s: Surface, usher: UsherProcess, port: number, token?:
   return read;
 }
 
+// One Usher for both tests: a start on a loaded machine takes up to a minute.
+let db: Awaited<ReturnType<typeof sharedDatabase>>;
+let usher: UsherProcess;
+let port: number;
+before(async () => {
+  db = await sharedDatabase();
+  port = await freePort();
+  usher = await spawnUsher(port, db.env);
+});
+after(async () => {
+  await usher?.stop();
+  await db?.drop();
+});
+
 /** Samples the process's resident memory every 25 ms; `stop` gives the highest seen. */
 function sampleRss(pid: number) {
   let max = rssOf(pid);
@@ -103,14 +117,10 @@ function sampleRss(pid: number) {
   };
 }
 
-// A start of Usher on a loaded machine takes up to a minute of the time.
 test("ten unauthenticated 150 MB bodies on each surface are refused before more than the limit is read, and memory stays flat", {
   timeout: 300_000,
 }, async () => {
-  const db = await sharedDatabase();
-  const port = await freePort();
-  const usher = await spawnUsher(port, db.env);
-  try {
+  {
     const pid = usher.child.pid as number;
     // Each surface once with a small body first, so code loaded on first use is not counted.
     for (const s of SURFACES) await s.send(usher, port, 0, KB);
@@ -126,18 +136,12 @@ test("ten unauthenticated 150 MB bodies on each surface are refused before more 
       `resident memory: ${(baseline / MB).toFixed(1)} MB before, grew at most ${(growth / MB).toFixed(1)} MB`,
     );
     assert.ok(growth < 50 * MB, `the process grew ${(growth / MB).toFixed(1)} MB`);
-  } finally {
-    await usher.stop();
-    await db.drop();
   }
 });
 
 test("authenticated bodies past the limit are refused once the limit is read, on REST, Connect and gRPC", {
   timeout: 300_000,
 }, async () => {
-  const db = await sharedDatabase();
-  const port = await freePort();
-  const usher = await spawnUsher(port, db.env);
   const token = readFileSync(path.join(db.env.USHER_DATA_DIR as string, "admin.pat"), "utf8").trim();
   const me = await fetch(`${usher.baseUrl}/management/v1/orgs/me`, {
     headers: { authorization: `Bearer ${token}` },
@@ -153,14 +157,9 @@ test("authenticated bodies past the limit are refused once the limit is read, on
     },
     { name: "tenant API", readLimit: 64 * KB, send: h1("/v1/users", { ...json, "x-tenant-id": orgId }) },
   ];
-  try {
-    for (const s of limited) {
-      const read = await tenUploads(s, usher, port, token);
-      const bound = UPLOADS * (s.readLimit + PER_REQUEST_SLACK) + PROCESS_SLACK;
-      assert.ok(read <= bound, `${s.name}: read ${read} bytes, more than ${bound}`);
-    }
-  } finally {
-    await usher.stop();
-    await db.drop();
+  for (const s of limited) {
+    const read = await tenUploads(s, usher, port, token);
+    const bound = UPLOADS * (s.readLimit + PER_REQUEST_SLACK) + PROCESS_SLACK;
+    assert.ok(read <= bound, `${s.name}: read ${read} bytes, more than ${bound}`);
   }
 });

@@ -21,7 +21,7 @@ const HEADERS_MS = 1_000;
 const REQUEST_MS = 2_000;
 const KEEP_ALIVE_MS = 2_000;
 /** How late a close may come on a loaded 2-core machine (Node checks the timeouts every 250 ms). */
-const SLACK_MS = 3_000;
+const SLACK_MS = 5_000;
 
 /**
  * Asserts every connection was closed by the server no earlier than `limit` and within it (+

@@ -36,9 +36,10 @@ const LINGER_MS = 2_000;
  */
 function lingerWithoutReading(socket: Socket): void {
   socket.end();
-  // Node resumes reading to drain the body after the answer (its 'finish' handler runs first,
-  // its resume a tick later); pause after that.
-  setImmediate(() => socket.pause());
+  // Node resumes the socket to drain the body after the answer (its 'finish' handler runs
+  // first, its resume a tick later): pause now and again on each resume.
+  socket.pause();
+  socket.on("resume", () => socket.pause());
   const cut = setTimeout(() => socket.destroy(), LINGER_MS);
   cut.unref();
   socket.once("close", () => clearTimeout(cut));
