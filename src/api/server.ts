@@ -1,4 +1,4 @@
-import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { Code, ConnectError } from "@connectrpc/connect";
 import type { Logger } from "pino";
 import type { CommandDeps } from "../commands/deps.ts";
 import type { UsherError } from "../errors/usher-error.ts";
@@ -6,14 +6,17 @@ import type { Metrics } from "../ops/metrics.ts";
 import { mailboxJson, mailboxPage } from "./dev-mailbox.ts";
 import { type Req, type Res, sendJson } from "./http/io.ts";
 import { createOnePortServer } from "./one-port.ts";
+import { fittingConnectionCap, openFileLimit } from "./open-file-limit.ts";
 import { health, metricsPage, ready } from "./ops.ts";
 import { servePage } from "./pages/handler.ts";
+import { refusalReporter } from "./refusal-log.ts";
 import { docsAsset, docsPage } from "./tenant/docs.ts";
 import { tenantHandler } from "./tenant/handler.ts";
 import { openApiDocument } from "./tenant/openapi.ts";
 import type { TenantRoute } from "./tenant/route.ts";
+import { connectAdapter } from "./zitadel/connect-adapter.ts";
 import { connectRoutes } from "./zitadel/connect-routes.ts";
-import { grpcUnaryHandler } from "./zitadel/grpc-unary.ts";
+import { grpcUnaryHandler, MAX_MESSAGE_BYTES } from "./zitadel/grpc-unary.ts";
 import type { ServiceBinding } from "./zitadel/handler.ts";
 import { createInvoker } from "./zitadel/invoke.ts";
 import { restHandler } from "./zitadel/rest-handler.ts";
@@ -37,7 +40,14 @@ export function createServer(o: ServerOptions) {
     if (err.code === 13 || err.code === 14)
       o.log.error({ err: err.cause ?? err, id: err.id }, "request failed");
   };
-  const connect = connectNodeAdapter({ routes: connectRoutes(o.bindings, invoke, logError) });
+  const connect = connectAdapter({
+    routes: connectRoutes(o.bindings, invoke, logError),
+    authenticate: invoke.authenticate,
+    readMaxBytes: MAX_MESSAGE_BYTES,
+    onFailure: (e) => {
+      if (ConnectError.from(e).code !== Code.Aborted) o.log.error({ err: e }, "connect request failed");
+    },
+  });
   const grpcUnary = grpcUnaryHandler(o.bindings, invoke, logError);
   const rest = restHandler(o.bindings, invoke, logError);
   const db = o.deps.db;
@@ -49,7 +59,7 @@ export function createServer(o: ServerOptions) {
     const path = url.pathname;
     if (path.startsWith("/zitadel.")) {
       if (await grpcUnary(req, res, path)) return;
-      return connect(req as never, res as never);
+      return connect(req, res);
     }
     if (path === "/healthz") return health(db, res);
     if (path === "/readyz") return ready(db, o.isReady, res);
@@ -75,15 +85,34 @@ export function createServer(o: ServerOptions) {
     sendJson(res, 404, { code: 5, message: "Not Found", details: [] });
   }
 
-  return createOnePortServer((req, res) => {
-    route(req, res).catch((e: unknown) => {
-      // The path only: a query string may carry a code (the hosted pages' links do).
-      o.log.error({ err: e, path: req.url?.split("?")[0] }, "unhandled request error");
-      if (!res.headersSent)
-        sendJson(res, 500, { code: 13, message: "An internal error occurred", details: [] });
-      else res.end();
-    });
-  });
+  const config = o.deps.config;
+  const fileLimit = openFileLimit();
+  const maxConnections = fittingConnectionCap(config.maxConnections, fileLimit);
+  if (maxConnections < config.maxConnections)
+    o.log.warn(
+      { maxConnections, configured: config.maxConnections, openFileLimit: fileLimit },
+      "connection cap lowered to fit the open-file limit",
+    );
+  return createOnePortServer(
+    (req, res) => {
+      route(req, res).catch((e: unknown) => {
+        // The path only: a query string may carry a code (the hosted pages' links do).
+        o.log.error({ err: e, path: req.url?.split("?")[0] }, "unhandled request error");
+        if (!res.headersSent)
+          sendJson(res, 500, { code: 13, message: "An internal error occurred", details: [] });
+        else res.end();
+      });
+    },
+    {
+      headersTimeoutMs: config.headersTimeout,
+      requestTimeoutMs: config.requestTimeout,
+      keepAliveTimeoutMs: config.keepAliveTimeout,
+      maxConnections,
+      maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+      http2MaxStreams: config.http2MaxStreams,
+      onRefused: refusalReporter(o.log, o.metrics.connectionsRefused),
+    },
+  );
 }
 
 function sendRaw(res: Res, json: string): void {

@@ -85,6 +85,11 @@ function validate(c: RawConfig): void {
   if (c.deliveryBackoffBase < 1 || c.deliveryCircuitProbe < 1)
     problems.push("delivery waits must be positive");
   if (c.dbPoolSize < 1) problems.push("dbPoolSize must be at least 1");
+  if (c.headersTimeout < 1 || c.requestTimeout < 1 || c.keepAliveTimeout < 1)
+    problems.push("headersTimeout, requestTimeout and keepAliveTimeout must be positive");
+  if (c.headersTimeout > c.requestTimeout) problems.push("headersTimeout must not exceed requestTimeout");
+  if (c.maxConnections < 1 || c.maxConnectionsPerAddress < 1 || c.http2MaxStreams < 1)
+    problems.push("maxConnections, maxConnectionsPerAddress and http2MaxStreams must be at least 1");
   if (!["auto", "smtp", "webhook", "mailbox"].includes(c.mailProvider)) {
     problems.push(`mailProvider "${c.mailProvider}" is not one of auto, smtp, webhook, mailbox`);
   }

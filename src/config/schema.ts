@@ -60,6 +60,13 @@ export interface RawConfig {
   deliveryCircuitProbeMax: number;
   dbPoolSize: number;
   authCacheTtl: number;
+  // Connection and request limits (issue 15 item 2); kept together to ease merging.
+  headersTimeout: number;
+  requestTimeout: number;
+  keepAliveTimeout: number;
+  maxConnections: number;
+  maxConnectionsPerAddress: number;
+  http2MaxStreams: number;
 }
 
 /**
@@ -102,6 +109,50 @@ export const KEYS: readonly KeySpec[] = [
     kind: "duration",
     default: "30s",
     doc: "Longest a process reuses a token's owner and roles without asking the database; revocations and role or user-state changes reach every process at once regardless. `0` turns it off.",
+  },
+  // Connection and request limits: every connection and request has a time limit, and the
+  // listener caps how many connections it holds (issue 15 item 2).
+  {
+    key: "headersTimeout",
+    env: ["USHER_HEADERS_TIMEOUT"],
+    kind: "duration",
+    default: "10s",
+    doc: "A new connection must send its first bytes, and each request its complete headers, within this; else the connection is closed (HTTP/1.1 answers 408).",
+  },
+  {
+    key: "requestTimeout",
+    env: ["USHER_REQUEST_TIMEOUT"],
+    kind: "duration",
+    default: "30s",
+    doc: "A request's headers and body must have arrived within this from its start; else HTTP/1.1 answers 408 and closes, HTTP/2 resets the stream. Not less than the headers timeout.",
+  },
+  {
+    key: "keepAliveTimeout",
+    env: ["USHER_KEEP_ALIVE_TIMEOUT"],
+    kind: "duration",
+    default: "65s",
+    doc: "An idle HTTP/1.1 keep-alive connection, or an HTTP/2 connection without open streams, is closed after this. Longer than the 60 s idle timeout of common load balancers, so they close first.",
+  },
+  {
+    key: "maxConnections",
+    env: ["USHER_MAX_CONNECTIONS"],
+    kind: "int",
+    default: "4096",
+    doc: "Most connections the process holds open; more are answered 503 and closed. Lowered at start to fit the process's open-file limit.",
+  },
+  {
+    key: "maxConnectionsPerAddress",
+    env: ["USHER_MAX_CONNECTIONS_PER_ADDRESS"],
+    kind: "int",
+    default: "256",
+    doc: "Most connections open at once from one client address; more are answered 503 and closed. Behind a reverse proxy every connection comes from the proxy: raise it to the proxy's pool size.",
+  },
+  {
+    key: "http2MaxStreams",
+    env: ["USHER_HTTP2_MAX_STREAMS"],
+    kind: "int",
+    default: "100",
+    doc: "Most concurrent requests (streams) on one HTTP/2 connection.",
   },
   {
     key: "externalUrl",

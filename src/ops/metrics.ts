@@ -51,8 +51,15 @@ export function createMetrics() {
     labelNames: ["provider", "state"] as const,
     registers: [registry],
   });
+  const connectionsRefused = new Counter({
+    name: "usher_connections_refused_total",
+    help: "Connections refused (503 and closed) for a cap: total or per client address",
+    labelNames: ["reason"] as const,
+    registers: [registry],
+  });
   return {
     registry,
+    connectionsRefused,
     requests,
     requestSeconds,
     sends,

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { migrate } from "../../src/db/migrate.ts";
@@ -18,6 +18,9 @@ export async function sharedDatabase() {
     await admin.close();
     databaseUrl = url.toString();
   }
+  // On PGlite, start from the migrated template the test runner prepared (initdb is slow).
+  const template = process.env.USHER_TEST_PGLITE_TEMPLATE;
+  if (!databaseUrl && template) cpSync(template, path.join(dataDir, "pgdata"), { recursive: true });
   const open = async (): Promise<Db> => {
     const db = await openDb({ databaseUrl, dataDir, poolSize: 2 });
     await migrate(db);

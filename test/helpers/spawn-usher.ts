@@ -39,7 +39,7 @@ export async function spawnUsher(
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const baseUrl = `http://127.0.0.1:${port}`;
-  // Generous: on a shared, busy machine compiling the sources (no dist/) takes a while.
+  // Generous: on a loaded 2-core machine a start (compile, database, migrations) takes a while.
   const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`usher exited during start: ${output}`);

@@ -7,16 +7,50 @@ export type Res = ServerResponse | Http2ServerResponse;
 /** Thrown when a body exceeds its limit; surfaces map it to 413. */
 export class BodyTooLarge extends Error {}
 
-/** Reads the whole request body, refusing more than `limit` bytes. */
-export async function readBody(req: Req, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new BodyTooLarge(`request body is larger than ${limit} bytes`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+/**
+ * Reads the whole request body, refusing more than `limit` bytes: at once when the declared
+ * `Content-Length` is larger, else as soon as the bytes read pass it. A refused body is left
+ * unread (not drained); the listener closes the connection or stream after the answer.
+ */
+export function readBody(req: Req, limit: number): Promise<Buffer> {
+  if (Number(req.headers["content-length"]) > limit) return Promise.reject(tooLarge(limit));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const settle = () => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", onError);
+      req.off("close", onClose);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      settle();
+      req.pause();
+      reject(tooLarge(limit));
+    };
+    const onEnd = () => {
+      settle();
+      resolve(Buffer.concat(chunks));
+    };
+    const onError = (e: Error) => {
+      settle();
+      reject(e);
+    };
+    const onClose = () => {
+      settle();
+      reject(new Error("the request was aborted before its body ended"));
+    };
+    req.on("data", onData);
+    req.once("end", onEnd);
+    req.once("error", onError);
+    req.once("close", onClose);
+  });
+}
+
+function tooLarge(limit: number): BodyTooLarge {
+  return new BodyTooLarge(`request body is larger than ${limit} bytes`);
 }
 
 export function sendJson(

@@ -12,8 +12,8 @@ import { assertValid } from "./validate.ts";
 export const BODY_LIMIT = 64 * 1024;
 
 /**
- * The `/v1` surface: match, read and check the request (size, JSON, headers, credential,
- * tenant, schema), run the handler — once per Idempotency-Key — and answer in the tenant API's
+ * The `/v1` surface: match, check the request (headers, credential, tenant, then the body:
+ * size, JSON, schema), run the handler — once per Idempotency-Key — and answer in the tenant API's
  * error body on any failure.
  */
 export function tenantHandler(deps: CommandDeps, routes: readonly TenantRoute[], log: Logger) {
@@ -24,12 +24,13 @@ export function tenantHandler(deps: CommandDeps, routes: readonly TenantRoute[],
       if (found === "method_not_allowed")
         throw new TenantError(405, "method_not_allowed", "This endpoint does not take that method.");
       const { route, params } = found;
-      const raw = await readBody(req, BODY_LIMIT);
       const headers = toHeaders(req);
+      // The credential first: no body is read for a caller without a good one.
       const who =
         route.access === "credential"
           ? await tenantCaller(deps, headers)
           : { caller: undefined, tenantId: requireTenantHeader(headers) };
+      const raw = await readBody(req, BODY_LIMIT);
       const body = route.body ? parseJson(raw) : undefined;
       if (route.body) assertValid(route.body, body, "body");
       const query = route.query ? queryObject(url.searchParams, route) : {};

@@ -1,8 +1,9 @@
 import type { Message } from "@bufbuild/protobuf";
 import type { ConnectRouter, HandlerContext } from "@connectrpc/connect";
+import { AUTHENTICATED } from "./connect-adapter.ts";
 import { asUsherError, toConnectError } from "./errors.ts";
 import { handlerFor, type ServiceBinding } from "./handler.ts";
-import type { createInvoker } from "./invoke.ts";
+import type { Invoker } from "./invoke.ts";
 
 /**
  * Registers each binding with ConnectRPC, which serves gRPC, gRPC-Web and Connect from the
@@ -10,7 +11,7 @@ import type { createInvoker } from "./invoke.ts";
  */
 export function connectRoutes(
   bindings: readonly ServiceBinding[],
-  invoke: ReturnType<typeof createInvoker>,
+  invoke: Invoker,
   onError: (e: unknown) => void,
 ) {
   return (router: ConnectRouter) => {
@@ -21,7 +22,7 @@ export function connectRoutes(
         if (!handler) continue;
         impl[method.localName] = async (req, ctx) => {
           try {
-            return await invoke(method, handler, req, ctx.requestHeader);
+            return await invoke(method, handler, req, ctx.requestHeader, ctx.values.get(AUTHENTICATED));
           } catch (e) {
             const err = asUsherError(e);
             onError(err);

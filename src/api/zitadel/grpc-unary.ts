@@ -5,10 +5,10 @@ import { setTrailerStatus } from "@connectrpc/connect/protocol-grpc";
 import { BodyTooLarge, type Req, type Res, readBody, toHeaders } from "../http/io.ts";
 import { asUsherError, toConnectError } from "./errors.ts";
 import { handlerFor, type MethodHandler, type ServiceBinding } from "./handler.ts";
-import type { createInvoker } from "./invoke.ts";
+import type { Invoker } from "./invoke.ts";
 
-/** Largest request message accepted (gRPC's usual default). */
-const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+/** Largest request message accepted on gRPC, gRPC-Web and Connect (gRPC's usual default). */
+export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 const GRPC_PROTO = new Set(["application/grpc", "application/grpc+proto"]);
 
 /**
@@ -21,7 +21,7 @@ const GRPC_PROTO = new Set(["application/grpc", "application/grpc+proto"]);
  */
 export function grpcUnaryHandler(
   bindings: readonly ServiceBinding[],
-  invoke: ReturnType<typeof createInvoker>,
+  invoke: Invoker,
   onError: (e: unknown) => void,
 ) {
   const routes = new Map<string, { method: DescMethod; handler: MethodHandler }>();
@@ -52,11 +52,13 @@ export function grpcUnaryHandler(
     const trailers = new Headers();
     let frame: Buffer | undefined;
     try {
-      const request = decode(method, unframe(await readMessage(req as Http2ServerRequest)));
+      // The message is read only after the credential checked out (the invoker calls this then).
+      const readRequest = async () => decode(method, unframe(await readMessage(req as Http2ServerRequest)));
       try {
-        const result = await invoke(method, handler, request, toHeaders(req));
+        const result = await invoke(method, handler, readRequest, toHeaders(req));
         frame = envelope(toBinary(method.output, create(method.output, result as never)));
       } catch (e) {
+        if (e instanceof ConnectError) throw e;
         const err = asUsherError(e);
         onError(err);
         throw toConnectError(err);

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { create, type DescMethod, fromBinary, type Message, toBinary } from "@bufbuild/protobuf";
 import { authenticate } from "../../authz/authenticate.ts";
 import type { Action } from "../../authz/authorizer.ts";
+import type { Caller } from "../../authz/caller.ts";
 import { resolveOrgContext } from "../../authz/org-context.ts";
 import type { CommandDeps } from "../../commands/deps.ts";
 import { idempotent } from "../../commands/idempotency.ts";
@@ -12,17 +13,30 @@ import { isMutating } from "./method-kind.ts";
 import { validateMessage } from "./validate/validate.ts";
 
 /**
+ * The request message, or how to read it: a surface that reads the body itself passes a
+ * function, called only once the credential is known good, so no body is read for an
+ * unauthenticated caller.
+ */
+export type RequestSource = Message | (() => Promise<Message>);
+
+/**
  * The interceptor chain every ZITADEL call passes, whatever its protocol, in ZITADEL's order:
- * token → organization context → the proto's declared permission → field validation → handler.
+ * token → (the request body) → organization context → the proto's declared permission → field
+ * validation → handler. `authenticated` is the token check when a surface already started it
+ * (Connect must, before ConnectRPC reads the body).
  */
 export function createInvoker(deps: CommandDeps, metrics?: Metrics) {
+  const authenticateCall = (headers: Headers): Promise<Caller> =>
+    authenticate(deps.db, headers.get("authorization"), deps.now(), deps.callers);
   const invoke = async (
     method: DescMethod,
     handler: MethodHandler,
-    request: Message,
+    source: RequestSource,
     headers: Headers,
+    authenticated?: Promise<Caller>,
   ): Promise<unknown> => {
-    const caller = await authenticate(deps.db, headers.get("authorization"), deps.now(), deps.callers);
+    const caller = await (authenticated ?? authenticateCall(headers));
+    const request = typeof source === "function" ? await source() : source;
     const auth = methodAuth(method);
     const orgId = await resolveOrgContext(deps.db, caller, {
       ...orgFieldOf(request, auth.orgField),
@@ -46,18 +60,19 @@ export function createInvoker(deps: CommandDeps, metrics?: Metrics) {
       decode: (stored) => fromBinary(method.output, Buffer.from(stored, "base64")),
     });
   };
-  if (!metrics) return invoke;
-  return async (
+  if (!metrics) return Object.assign(invoke, { authenticate: authenticateCall });
+  const measured = async (
     method: DescMethod,
     handler: MethodHandler,
-    request: Message,
+    source: RequestSource,
     headers: Headers,
+    authenticated?: Promise<Caller>,
   ): Promise<unknown> => {
     const started = performance.now();
     const name = `${method.parent.name}/${method.name}`;
     let code = "ok";
     try {
-      return await invoke(method, handler, request, headers);
+      return await invoke(method, handler, source, headers, authenticated);
     } catch (e) {
       code = String((e as { code?: unknown }).code ?? "unknown");
       throw e;
@@ -66,7 +81,10 @@ export function createInvoker(deps: CommandDeps, metrics?: Metrics) {
       metrics.requestSeconds.observe({ method: name }, (performance.now() - started) / 1000);
     }
   };
+  return Object.assign(measured, { authenticate: authenticateCall });
 }
+
+export type Invoker = ReturnType<typeof createInvoker>;
 
 /** Reads `organization { org_id | org_domain }` (or a plain string field) named by `org_field`. */
 function orgFieldOf(request: Message, field: string): { orgId?: string; orgDomain?: string } {

@@ -4,7 +4,7 @@ import { UsherError, validationError } from "../../errors/usher-error.ts";
 import { BodyTooLarge, type Req, type Res, readBody, sendJson, toHeaders } from "../http/io.ts";
 import { asUsherError, httpStatus, restErrorBody, retryAfter } from "./errors.ts";
 import { handlerFor, type ServiceBinding } from "./handler.ts";
-import type { createInvoker } from "./invoke.ts";
+import type { Invoker } from "./invoke.ts";
 import { buildRequestJson } from "./rest/request.ts";
 import { buildRestRoutes } from "./rest/routes.ts";
 
@@ -17,7 +17,7 @@ const BODY_LIMIT = 1024 * 1024;
  */
 export function restHandler(
   bindings: readonly ServiceBinding[],
-  invoke: ReturnType<typeof createInvoker>,
+  invoke: Invoker,
   onError: (e: unknown) => void,
 ) {
   const router = buildRestRoutes(bindings.map((b) => ({ service: b.service, prefix: b.restPrefix ?? "" })));
@@ -39,15 +39,16 @@ export function restHandler(
           key: `${match.method.parent.typeName}.${match.method.name} is not implemented`,
         });
       }
-      const body = await parseBody(req);
-      const json = buildRequestJson(match.method, match, body, url.searchParams);
-      let request: ReturnType<typeof fromJson>;
-      try {
-        request = fromJson(match.method.input, json, { ignoreUnknownFields: true });
-      } catch (e) {
-        throw validationError(`invalid request: ${(e as Error).message}`);
-      }
-      const result = await invoke(match.method, handler, request, toHeaders(req));
+      // The body is read only after the credential checked out (the invoker calls this then).
+      const readRequest = async () => {
+        const json = buildRequestJson(match.method, match, await parseBody(req), url.searchParams);
+        try {
+          return fromJson(match.method.input, json, { ignoreUnknownFields: true });
+        } catch (e) {
+          throw validationError(`invalid request: ${(e as Error).message}`);
+        }
+      };
+      const result = await invoke(match.method, handler, readRequest, toHeaders(req));
       const output = create(match.method.output, result as never);
       sendJson(res, 200, toJson(match.method.output, output));
     } catch (e) {

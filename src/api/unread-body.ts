@@ -1,0 +1,46 @@
+import type { IncomingMessage } from "node:http";
+import http2 from "node:http2";
+import type { Socket } from "node:net";
+import type { Req, Res } from "./http/io.ts";
+import { remoteEnded } from "./http2-limits.ts";
+
+/**
+ * When a response is complete but its request's body has not all arrived (a surface refused it
+ * early: too large, no credential), the rest is not read. Node would drain an HTTP/1.1 body to
+ * keep the connection; here the connection is closed instead, without reading on. On HTTP/2 the stream is reset
+ * with NO_ERROR, which RFC 9113 §8.1 provides for exactly this: the client stops sending and
+ * keeps the response.
+ */
+export function dropUnreadBody(req: Req, res: Res): void {
+  res.once("finish", () => {
+    if ("stream" in req) {
+      const stream = req.stream;
+      if (!stream.closed && !stream.destroyed && !remoteEnded(stream))
+        stream.close(http2.constants.NGHTTP2_NO_ERROR);
+      return;
+    }
+    const h1 = req as IncomingMessage;
+    if (h1.complete) return;
+    lingerWithoutReading(h1.socket);
+  });
+}
+
+/** How long a closing connection waits, not reading, for the client to take the answer. */
+const LINGER_MS = 2_000;
+
+/**
+ * Ends the connection after the answer and stops reading it, then destroys it once the client
+ * closed or after `LINGER_MS`. Destroying at once would make the kernel answer the unread
+ * bytes with a reset, which often costs the client the answer before it read it; not reading
+ * leaves what the client still sends to the kernel's buffers and the closed TCP window.
+ */
+function lingerWithoutReading(socket: Socket): void {
+  socket.end();
+  // Node resumes the socket to drain the body after the answer (its 'finish' handler runs
+  // first, its resume a tick later): pause now and again on each resume.
+  socket.pause();
+  socket.on("resume", () => socket.pause());
+  const cut = setTimeout(() => socket.destroy(), LINGER_MS);
+  cut.unref();
+  socket.once("close", () => clearTimeout(cut));
+}

@@ -1,0 +1,89 @@
+import type { IncomingMessage } from "node:http";
+import {
+  type ConnectRouter,
+  createConnectRouter,
+  createContextKey,
+  createContextValues,
+} from "@connectrpc/connect";
+import {
+  compressionBrotli,
+  compressionGzip,
+  universalRequestFromNodeRequest,
+  universalResponseToNodeResponse,
+} from "@connectrpc/connect-node";
+import type { Caller } from "../../authz/caller.ts";
+import { type Req, type Res, toHeaders } from "../http/io.ts";
+
+/** The token check started before ConnectRPC read anything; the invoker awaits it. */
+export const AUTHENTICATED = createContextKey<Promise<Caller> | undefined>(undefined);
+
+/**
+ * ConnectRPC (gRPC, gRPC-Web, Connect) on Node, like `connectNodeAdapter` but with the
+ * credential checked before the body is read: ConnectRPC reads and parses the whole message
+ * before any interceptor or handler runs. When the token is missing or invalid the body is not
+ * read at all: ConnectRPC is handed an empty message of the request's own encoding instead, and
+ * the invoker then answers the failed check, in that protocol, as it would have.
+ * Messages larger than `readMaxBytes` are refused (by Content-Length before reading, or as the
+ * bytes arrive); a body left unread is not drained (see `unread-body.ts`).
+ */
+export function connectAdapter(options: {
+  routes: (router: ConnectRouter) => void;
+  authenticate: (headers: Headers) => Promise<Caller>;
+  readMaxBytes: number;
+  onFailure: (e: unknown) => void;
+}) {
+  const router = createConnectRouter({
+    readMaxBytes: options.readMaxBytes,
+    acceptCompression: [compressionGzip, compressionBrotli],
+  });
+  options.routes(router);
+  const paths = new Map(router.handlers.map((h) => [h.requestPath, h]));
+
+  return async function handle(req: Req, res: Res): Promise<void> {
+    const handler = paths.get((req.url ?? "").split("?", 1)[0] ?? "");
+    if (!handler) {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
+    const authenticated = options.authenticate(toHeaders(req));
+    const trusted = await authenticated.then(
+      () => true,
+      () => false,
+    );
+    const uReq = universalRequestFromNodeRequest(
+      req as IncomingMessage,
+      res as never,
+      undefined,
+      createContextValues().set(AUTHENTICATED, authenticated),
+    );
+    if (trusted) {
+      // Not the default iterator, which destroys the request (and an HTTP/1.1 socket with it)
+      // when ConnectRPC stops reading at its limit, before the answer could be written.
+      uReq.body = req.iterator({ destroyOnReturn: false });
+    } else {
+      uReq.body = emptyMessageBody(uReq.header.get("content-type") ?? "");
+      for (const h of ["content-length", "content-encoding", "connect-content-encoding", "grpc-encoding"])
+        uReq.header.delete(h);
+    }
+    try {
+      await universalResponseToNodeResponse(await handler(uReq), res as never);
+    } catch (e) {
+      options.onFailure(e);
+    }
+  };
+}
+
+const EMPTY_ENVELOPE = new Uint8Array(5);
+const EMPTY_JSON_ENVELOPE = new Uint8Array([0, 0, 0, 0, 2, 0x7b, 0x7d]);
+const EMPTY_JSON = new TextEncoder().encode("{}");
+
+/** A body holding one empty message in the encoding a content type names. */
+async function* emptyMessageBody(contentType: string): AsyncIterable<Uint8Array> {
+  const type = contentType.split(";", 1)[0]?.trim().toLowerCase() ?? "";
+  if (type.startsWith("application/grpc-web-text")) yield new TextEncoder().encode("AAAAAAA=");
+  else if (/^application\/(grpc|grpc-web|connect)\+json$/.test(type)) yield EMPTY_JSON_ENVELOPE;
+  else if (/^application\/(grpc|grpc-web)(\+proto)?$|^application\/connect\+proto$/.test(type))
+    yield EMPTY_ENVELOPE;
+  else if (type === "application/json") yield EMPTY_JSON;
+}
