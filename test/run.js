@@ -42,7 +42,7 @@ if (!existsSync("/usr/bin/chromium") && !process.env.CI && env.USHER_SKIP_BROWSE
 console.log(`running ${files.length} test files on ${env.USHER_TEST_DATABASE_URL ? "PostgreSQL" : "PGlite"}`);
 const result = spawnSync(
   process.execPath,
-  ["--import", "tsx", "--test", "--test-concurrency=2", "--test-timeout=120000", ...files],
+  ["--import", "tsx", "--test", "--test-concurrency=2", "--test-timeout=300000", ...files],
   { stdio: "inherit", env },
 );
 if (env.USHER_TEST_PGLITE_TEMPLATE) {
