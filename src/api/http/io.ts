@@ -7,13 +7,18 @@ export type Res = ServerResponse | Http2ServerResponse;
 /** Thrown when a body exceeds its limit; surfaces map it to 413. */
 export class BodyTooLarge extends Error {}
 
+/** Whether a request declares a body larger than `limit` (refuse it before any other work). */
+export function declaresTooLarge(req: Req, limit: number): boolean {
+  return Number(req.headers["content-length"]) > limit;
+}
+
 /**
  * Reads the whole request body, refusing more than `limit` bytes: at once when the declared
  * `Content-Length` is larger, else as soon as the bytes read pass it. A refused body is left
  * unread (not drained); the listener closes the connection or stream after the answer.
  */
 export function readBody(req: Req, limit: number): Promise<Buffer> {
-  if (Number(req.headers["content-length"]) > limit) return Promise.reject(tooLarge(limit));
+  if (declaresTooLarge(req, limit)) return Promise.reject(tooLarge(limit));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -15,13 +15,14 @@ import { formPage, invalidCodePage, messagePage, throttledPage } from "./views.t
 const BODY_LIMIT = 16 * 1024;
 
 /**
- * A form post to a hosted page, in this order: the client's attempt throttle → the body → a
- * user id → the form token (and Origin) → "send me a new one", or the fields, then the code.
+ * A form post to a hosted page, in this order: the body (at most 16 KiB, refused by its declared
+ * length before anything else, so no database wait lets a large body pile up) → the client's
+ * attempt throttle → a user id → the form token (and Origin) → "send me a new one", or the fields, then the code.
  * Only here is a code ever consumed; a GET just shows the form.
  */
 export async function handlePost(p: PageRequest, flow: Flow): Promise<void> {
-  const wait = await takePostToken(p.deps, clientAddress(p.req));
   const form = await readForm(p);
+  const wait = await takePostToken(p.deps, clientAddress(p.req));
   const v = { userId: form.get("userID") ?? "", orgId: form.get("orgID") ?? "", code: normalizeCode(form) };
   const t = linkTexts(p, form.get("lang"));
   if (wait > 0) return render(p, 429, throttledPage(t, wait), { "retry-after": String(wait) });

@@ -2,7 +2,15 @@ import { createHash } from "node:crypto";
 import type { Logger } from "pino";
 import type { CommandDeps } from "../../commands/deps.ts";
 import { idempotent } from "../../commands/idempotency.ts";
-import { BodyTooLarge, type Req, type Res, readBody, sendJson, toHeaders } from "../http/io.ts";
+import {
+  BodyTooLarge,
+  declaresTooLarge,
+  type Req,
+  type Res,
+  readBody,
+  sendJson,
+  toHeaders,
+} from "../http/io.ts";
 import { requireTenantHeader, tenantCaller } from "./credentials.ts";
 import type { TenantResult, TenantRoute } from "./route.ts";
 import { matchRoute } from "./route.ts";
@@ -25,7 +33,10 @@ export function tenantHandler(deps: CommandDeps, routes: readonly TenantRoute[],
         throw new TenantError(405, "method_not_allowed", "This endpoint does not take that method.");
       const { route, params } = found;
       const headers = toHeaders(req);
-      // The credential first: no body is read for a caller without a good one.
+      // A body declared too large is refused before anything waits on the database (meanwhile
+      // the socket would go on filling buffers); then the credential: no body is read for a
+      // caller without a good one.
+      if (declaresTooLarge(req, BODY_LIMIT)) throw new BodyTooLarge("declared body too large");
       const who =
         route.access === "credential"
           ? await tenantCaller(deps, headers)
