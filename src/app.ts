@@ -12,8 +12,10 @@ import { loadCedarAuthorizer } from "./authz/cedar-authorizer.ts";
 import { bootstrapInstance } from "./commands/bootstrap.ts";
 import type { CommandDeps } from "./commands/deps.ts";
 import type { Config } from "./config/load.ts";
+import { withErrorKinds } from "./db/db-errors.ts";
 import { migrate } from "./db/migrate.ts";
 import { openDb } from "./db/open.ts";
+import { openProbe } from "./db/probe.ts";
 import type { Db } from "./db/types.ts";
 import { deriveKeys, newMasterKey, parseMasterKey } from "./domain/secrets.ts";
 import { createMetrics } from "./ops/metrics.ts";
@@ -39,9 +41,16 @@ export async function createApp(options: AppOptions) {
   const now = options.now ?? (() => new Date());
   // Policies first: a broken operator policy stops the start before anything is opened.
   const authz = loadCedarAuthorizer({ policyDir: config.policyDir });
-  const db =
+  // Database errors in client terms (outage 503, timeout 504, unstorable input 400), for every surface.
+  const db = withErrorKinds(
     options.db ??
-    (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize }));
+      (await openDb({
+        databaseUrl: config.databaseUrl,
+        dataDir: config.dataDir,
+        poolSize: config.dbPoolSize,
+        statementTimeoutMs: config.dbStatementTimeout,
+      })),
+  );
   const keys = deriveKeys(parseMasterKey(config.masterKey ?? masterKeyFile(config.dataDir, log)));
   const callers = new CallerCache(config.authCacheTtl);
   const deps: CommandDeps = { db, keys, authz, config, now, callers };
@@ -64,6 +73,7 @@ export async function createApp(options: AppOptions) {
     backoffMaxMs: config.deliveryBackoffMax,
     now,
   });
+  const probe = openProbe(config.databaseUrl);
   let isReady = false;
   let stopped = false;
   /** Every ZITADEL service Usher serves and the methods it implements. */
@@ -77,6 +87,7 @@ export async function createApp(options: AppOptions) {
     externalUrl: config.externalUrl,
     devMailbox: sender.name === "mailbox",
     isReady: () => isReady,
+    probe,
   });
 
   return {
@@ -130,6 +141,7 @@ export async function createApp(options: AppOptions) {
       await worker.stop();
       await unwatchCallers?.();
       await sender.close?.();
+      await probe.close();
       if (!options.db) await db.close();
     },
   };

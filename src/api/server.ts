@@ -1,6 +1,7 @@
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { Logger } from "pino";
 import type { CommandDeps } from "../commands/deps.ts";
+import type { DbProbe } from "../db/probe.ts";
 import type { UsherError } from "../errors/usher-error.ts";
 import type { Metrics } from "../ops/metrics.ts";
 import { mailboxJson, mailboxPage } from "./dev-mailbox.ts";
@@ -13,6 +14,7 @@ import { tenantHandler } from "./tenant/handler.ts";
 import { openApiDocument } from "./tenant/openapi.ts";
 import type { TenantRoute } from "./tenant/route.ts";
 import { connectRoutes } from "./zitadel/connect-routes.ts";
+import { asUsherError, httpStatus, restErrorBody, retryAfter } from "./zitadel/errors.ts";
 import { grpcUnaryHandler } from "./zitadel/grpc-unary.ts";
 import type { ServiceBinding } from "./zitadel/handler.ts";
 import { createInvoker } from "./zitadel/invoke.ts";
@@ -27,6 +29,8 @@ export interface ServerOptions {
   externalUrl: string;
   devMailbox: boolean;
   isReady: () => boolean;
+  /** The database check of `/readyz`, on a connection of its own. */
+  probe: DbProbe;
 }
 
 /** Every surface on one port: Connect/gRPC/gRPC-Web, REST, operations, dev mailbox. */
@@ -51,8 +55,8 @@ export function createServer(o: ServerOptions) {
       if (await grpcUnary(req, res, path)) return;
       return connect(req as never, res as never);
     }
-    if (path === "/healthz") return health(db, res);
-    if (path === "/readyz") return ready(db, o.isReady, res);
+    if (path === "/healthz") return health(res);
+    if (path === "/readyz") return ready(o.probe, o.isReady, res);
     if (path === "/metrics") return metricsPage(db, o.metrics, res);
     if (path.startsWith("/ui/login/")) return servePage(o.deps, req, res, url);
     if (o.devMailbox && path === "/dev/mailbox") return mailboxPage(db, res);
@@ -76,9 +80,17 @@ export function createServer(o: ServerOptions) {
 
   return createOnePortServer((req, res) => {
     route(req, res).catch((e: unknown) => {
-      o.log.error({ err: e, url: req.url }, "unhandled request error");
+      const err = asUsherError(e);
+      if (err.code === 13) o.log.error({ err: e, url: req.url }, "unhandled request error");
+      else if (err.code === 14) o.log.warn({ err: err.cause ?? err, url: req.url }, "database unavailable");
+      const retry = retryAfter(err);
       if (!res.headersSent)
-        sendJson(res, 500, { code: 13, message: "An internal error occurred", details: [] });
+        sendJson(
+          res,
+          httpStatus(err.code, err.httpStatus),
+          restErrorBody(err),
+          retry === undefined ? {} : { "retry-after": String(retry) },
+        );
       else res.end();
     });
   });

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { convert, KEYS, type RawConfig } from "./schema.ts";
+import { parseTrustedProxies } from "./trusted-proxies.ts";
 
 /** The validated, frozen configuration every part of Usher receives. */
 export interface Config extends RawConfig {
@@ -81,6 +82,12 @@ function validate(c: RawConfig): void {
   if (c.throttleUserInterval < 1) problems.push("throttleUserInterval must be positive");
   if (c.deliveryMaxAttempts < 1) problems.push("deliveryMaxAttempts must be at least 1");
   if (c.dbPoolSize < 1) problems.push("dbPoolSize must be at least 1");
+  if (c.listFilterMaxCount < 1) problems.push("listFilterMaxCount must be at least 1");
+  try {
+    parseTrustedProxies(c.trustedProxies);
+  } catch (e) {
+    problems.push((e as Error).message);
+  }
   if (!["auto", "smtp", "webhook", "mailbox"].includes(c.mailProvider)) {
     problems.push(`mailProvider "${c.mailProvider}" is not one of auto, smtp, webhook, mailbox`);
   }

@@ -5,7 +5,9 @@ import type { Action } from "../../authz/authorizer.ts";
 import { resolveOrgContext } from "../../authz/org-context.ts";
 import type { CommandDeps } from "../../commands/deps.ts";
 import { idempotent } from "../../commands/idempotency.ts";
+import { limitSearchQueries } from "../../domain/list-limits.ts";
 import type { Metrics } from "../../ops/metrics.ts";
+import { rejectNulStrings } from "../http/text-input.ts";
 import { methodAuth } from "./auth-options.ts";
 import type { MethodHandler } from "./handler.ts";
 import { isMutating } from "./method-kind.ts";
@@ -23,6 +25,8 @@ export function createInvoker(deps: CommandDeps, metrics?: Metrics) {
     headers: Headers,
   ): Promise<unknown> => {
     const caller = await authenticate(deps.db, headers.get("authorization"), deps.now(), deps.callers);
+    // Before anything reads the request: PostgreSQL cannot take a NUL in text.
+    rejectNulStrings(request);
     const auth = methodAuth(method);
     const orgId = await resolveOrgContext(deps.db, caller, {
       ...orgFieldOf(request, auth.orgField),
@@ -31,6 +35,7 @@ export function createInvoker(deps: CommandDeps, metrics?: Metrics) {
     if (auth.permission !== "authenticated") {
       deps.authz.require(caller, auth.permission as Action, { orgId }, "AUTH-5mWD2");
     }
+    limitSearchQueries(request, deps.config.listFilterMaxCount);
     validateMessage(method.input, request);
     const call = { caller, orgId, headers };
     const key = headers.get("idempotency-key");

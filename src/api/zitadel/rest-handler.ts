@@ -2,6 +2,7 @@ import { create, fromJson, type JsonValue, toJson } from "@bufbuild/protobuf";
 import { Code } from "@connectrpc/connect";
 import { UsherError, validationError } from "../../errors/usher-error.ts";
 import { BodyTooLarge, type Req, type Res, readBody, sendJson, toHeaders } from "../http/io.ts";
+import { utf8Text } from "../http/text-input.ts";
 import { asUsherError, httpStatus, restErrorBody, retryAfter } from "./errors.ts";
 import { handlerFor, type ServiceBinding } from "./handler.ts";
 import type { createInvoker } from "./invoke.ts";
@@ -73,8 +74,9 @@ async function parseBody(req: Req): Promise<JsonValue | undefined> {
   const raw = await readBody(req, BODY_LIMIT);
   if (raw.length === 0) return undefined;
   try {
-    return JSON.parse(raw.toString("utf8")) as JsonValue;
+    return JSON.parse(utf8Text(raw)) as JsonValue;
   } catch (e) {
+    if (e instanceof UsherError) throw e;
     throw validationError(`invalid JSON body: ${(e as Error).message}`);
   }
 }
