@@ -43,7 +43,7 @@ export function createServer(o: ServerOptions) {
   };
   const connect = connectNodeAdapter({ routes: connectRoutes(o.bindings, invoke, logError) });
   const grpcUnary = grpcUnaryHandler(o.bindings, invoke, logError);
-  const rest = restHandler(o.bindings, invoke, logError);
+  const rest = restHandler(o.bindings, invoke, logError, o.deps.config.listFilterMaxCount);
   const db = o.deps.db;
   const tenant = tenantHandler(o.deps, o.tenantRoutes, o.log);
   const openapi = JSON.stringify(openApiDocument(o.tenantRoutes, o.externalUrl));

@@ -13,6 +13,13 @@ test("search queries are counted through and/or/not, and refused past the limit"
   limitSearchQueries({ userId: "x" }, 1);
 });
 
+test("the canonical JSON of a request is counted the same way", () => {
+  const jLeaf = { emailQuery: { emailAddress: "x", method: "TEXT_QUERY_METHOD_CONTAINS" } };
+  const json = { queries: [{ orQuery: { queries: [jLeaf, jLeaf] } }, { notQuery: { query: jLeaf } }] };
+  limitSearchQueries(json, 5);
+  assert.throws(() => limitSearchQueries(json, 4), /USHER-QRY100/);
+});
+
 test("offsets from 2^63 are refused; huge ones below skip everything", () => {
   assert.equal(listOffset(undefined), 0);
   assert.equal(listOffset(5n), 5);

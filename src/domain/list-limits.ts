@@ -16,9 +16,11 @@ export function listOffset(offset: bigint | undefined): number {
 
 /**
  * Refuses a list call with more than `max` search queries, counting every query nested in
- * and/or/not (`queries`, `query`), before any of them is compiled: 11,000 OR'ed `contains`
- * filters fit under the body limit and would keep the database busy for half a minute. The
- * walk stops as soon as the count is exceeded and needs no recursion.
+ * and/or/not, before any of them is compiled: 11,000 OR'ed `contains` filters fit under the
+ * body limit and would keep the database busy for half a minute. Reads both the decoded
+ * message (`{ query: { case, value: { queries } } }`) and its canonical JSON, so REST can
+ * refuse before the costly JSON → message conversion (`{ orQuery: { queries } }`). The walk
+ * stops as soon as the count is exceeded and needs no recursion.
  */
 export function limitSearchQueries(request: unknown, max: number): void {
   const stack: unknown[] = [...queriesOf(request)];
@@ -26,10 +28,14 @@ export function limitSearchQueries(request: unknown, max: number): void {
   while (stack.length > 0) {
     const q = stack.pop();
     if (++count > max) throw invalidArgument("USHER-QRY100", "Errors.Query.TooManyQueries");
-    const inner = (q as { query?: { value?: unknown } } | undefined)?.query?.value;
-    stack.push(...queriesOf(inner));
-    const single = (inner as { query?: unknown } | undefined)?.query;
-    if (single && typeof single === "object") stack.push(single);
+    if (q === null || typeof q !== "object") continue;
+    const oneof = (q as { query?: { value?: unknown } }).query;
+    for (const part of [...Object.values(q), oneof?.value]) {
+      if (part === null || typeof part !== "object") continue;
+      stack.push(...queriesOf(part));
+      const single = (part as { query?: unknown }).query;
+      if (single !== null && typeof single === "object" && single !== oneof) stack.push(single);
+    }
   }
 }
 
