@@ -1,5 +1,6 @@
 import type { Message } from "@bufbuild/protobuf";
 import type { ConnectRouter, HandlerContext } from "@connectrpc/connect";
+import { parseErrorsAsInvalidArgument } from "./connect-parse-errors.ts";
 import { asUsherError, toConnectError } from "./errors.ts";
 import { handlerFor, type ServiceBinding } from "./handler.ts";
 import type { createInvoker } from "./invoke.ts";
@@ -31,5 +32,6 @@ export function connectRoutes(
       }
       router.service(binding.service, impl as never);
     }
+    parseErrorsAsInvalidArgument(router);
   };
 }
