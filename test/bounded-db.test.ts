@@ -10,6 +10,21 @@ import { startTestApp, TEST_DATABASE_URL, type TestApp } from "./helpers/test-ap
  * answers DEADLINE_EXCEEDED (504); `/healthz` never waits for the database meanwhile.
  */
 
+/**
+ * `/healthz` answer times (ms) on this machine at rest: on a shared, loaded machine a request
+ * may take tens of ms with nothing else to do. The budgets below add twice this to theirs
+ * (a few ms on an idle machine), so they measure Usher, not the neighbours.
+ */
+async function restingHealth(baseUrl: string): Promise<number> {
+  let worst = 0;
+  for (let i = 0; i < 10; i++) {
+    const started = performance.now();
+    await (await fetch(`${baseUrl}/healthz`)).arrayBuffer();
+    worst = Math.max(worst, performance.now() - started);
+  }
+  return worst;
+}
+
 /** `/healthz` answer times (ms), sampled until `done` settles. */
 async function sampleHealth(baseUrl: string, done: Promise<unknown>): Promise<number[]> {
   // Samples only: the connection is opened and the fetch machinery warmed before.
@@ -50,7 +65,7 @@ describe("list filters", () => {
     const post = (path: string) =>
       fetch(`${t.baseUrl}${path}`, { method: "POST", headers, body, signal: AbortSignal.timeout(60_000) });
     // REST counts the filters on the parsed JSON, before converting it to a message.
-    await (await fetch(`${t.baseUrl}/healthz`)).arrayBuffer();
+    const resting = await restingHealth(t.baseUrl);
     let started = performance.now();
     const viaRest = post("/v2/users");
     const health = await sampleHealth(t.baseUrl, viaRest);
@@ -64,9 +79,10 @@ describe("list filters", () => {
     // The one pause left is parsing the 880 KB body itself (a few ms on an idle machine; this
     // process also sends it). Before the limit, two such requests froze /healthz for 12 s.
     const worst = Math.max(...health);
+    const budget = 200 + 2 * resting;
     assert.ok(
-      worst < 200,
-      `/healthz took up to ${Math.round(worst)} ms: ${health.map(Math.round).join(",")}`,
+      worst < budget,
+      `/healthz took up to ${Math.round(worst)} ms (budget ${Math.round(budget)}): ${health.map(Math.round).join(",")}`,
     );
     // Connect converts the JSON to a message before Usher sees it (~0.1 s), then refuses it.
     started = performance.now();
@@ -121,6 +137,9 @@ describe("statement timeout (PostgreSQL)", {
     assert.equal((await rest(t.baseUrl, "POST", "/v2/users", { token: t.adminToken, body: {} })).status, 200);
     const tenantHeaders = { "x-tenant-id": t.defaultOrgId, "x-api-key": key.body.raw_key as string };
     assert.equal((await rest(t.baseUrl, "GET", "/v1/users", { headers: tenantHeaders })).status, 200);
+    // The readiness probe opens its own connection on first use.
+    assert.equal((await fetch(`${t.baseUrl}/readyz`)).status, 200);
+    const resting = await restingHealth(t.baseUrl);
     // Another session holds a lock on users: every read of it waits — until statement_timeout.
     const locker = new pg.Client({ connectionString: t.databaseUrl });
     await locker.connect();
@@ -158,11 +177,11 @@ describe("statement timeout (PostgreSQL)", {
       assert.equal(((await viaTenant.json()) as { code: string }).code, "deadline_exceeded");
       assert.ok(elapsed < 5000, `cut after ${Math.round(elapsed)} ms`);
       assert.equal(ready.status, 200);
-      assert.ok(readyMs < 1000, `/readyz took ${Math.round(readyMs)} ms`);
+      assert.ok(readyMs < 1000 + 2 * resting, `/readyz took ${Math.round(readyMs)} ms`);
       const times = await health;
       assert.ok(
-        Math.max(...times) < 50,
-        `/healthz took up to ${Math.round(Math.max(...times))} ms: ${times.map(Math.round).join(",")}`,
+        Math.max(...times) < 50 + 2 * resting,
+        `/healthz took up to ${Math.round(Math.max(...times))} ms (budget ${Math.round(50 + 2 * resting)}): ${times.map(Math.round).join(",")}`,
       );
     } finally {
       await locker.query("rollback").catch(() => {});
