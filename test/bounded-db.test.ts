@@ -120,7 +120,9 @@ describe("statement timeout (PostgreSQL)", {
 }, () => {
   let t: TestApp;
   before(async () => {
-    t = await startTestApp({ config: { dbStatementTimeout: 300, dbPoolSize: 5 } });
+    // Room in the pool for the delivery worker too: a request that waited 300 ms for a
+    // connection would answer 503 (UNAVAILABLE), not the 504 this test is about.
+    t = await startTestApp({ config: { dbStatementTimeout: 300, dbPoolSize: 10 } });
   });
   after(async () => {
     await t?.stop();
