@@ -11,8 +11,10 @@ import { bootstrapInstance } from "./commands/bootstrap.ts";
 import type { CommandDeps } from "./commands/deps.ts";
 import type { Config } from "./config/load.ts";
 import { loadKeys } from "./config/master-key.ts";
+import { withErrorKinds } from "./db/db-errors.ts";
 import { migrate } from "./db/migrate.ts";
 import { openDb } from "./db/open.ts";
+import { openProbe } from "./db/probe.ts";
 import type { Db } from "./db/types.ts";
 import { createMetrics } from "./ops/metrics.ts";
 import { createSender } from "./outbox/provider.ts";
@@ -37,9 +39,16 @@ export async function createApp(options: AppOptions) {
   const now = options.now ?? (() => new Date());
   // Policies first: a broken operator policy stops the start before anything is opened.
   const authz = loadCedarAuthorizer({ policyDir: config.policyDir });
-  const db =
+  // Database errors in client terms (outage 503, timeout 504, unstorable input 400), for every surface.
+  const db = withErrorKinds(
     options.db ??
-    (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize }));
+      (await openDb({
+        databaseUrl: config.databaseUrl,
+        dataDir: config.dataDir,
+        poolSize: config.dbPoolSize,
+        statementTimeoutMs: config.dbStatementTimeout,
+      })),
+  );
   const keys = loadKeys(config, log);
   const callers = new CallerCache(config.authCacheTtl);
   const deps: CommandDeps = { db, keys, authz, config, now, callers };
@@ -68,6 +77,7 @@ export async function createApp(options: AppOptions) {
     },
     now,
   });
+  const probe = openProbe(config.databaseUrl);
   let isReady = false;
   let stopped = false;
   /** Every ZITADEL service Usher serves and the methods it implements. */
@@ -81,6 +91,7 @@ export async function createApp(options: AppOptions) {
     externalUrl: config.externalUrl,
     devMailbox: sender.name === "mailbox",
     isReady: () => isReady,
+    probe,
   });
 
   return {
@@ -134,6 +145,7 @@ export async function createApp(options: AppOptions) {
       await worker.stop();
       await unwatchCallers?.();
       await sender.close?.();
+      await probe.close();
       if (!options.db) await db.close();
     },
   };

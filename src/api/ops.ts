@@ -1,26 +1,35 @@
+import { OUTAGE_RETRY_AFTER_SECONDS } from "../db/db-errors.ts";
+import type { DbProbe } from "../db/probe.ts";
 import type { Db } from "../db/types.ts";
 import type { Metrics } from "../ops/metrics.ts";
 import { type Res, sendJson } from "./http/io.ts";
 
-/** `/healthz`: the process answers and its database does (503 with the error body if not). */
-export async function health(db: Db, res: Res): Promise<void> {
-  try {
-    await db.query("select 1");
-    sendJson(res, 200, { status: "ok" });
-  } catch {
-    sendJson(res, 503, {
-      code: "unavailable",
-      message: "The database is unreachable.",
-      details: {},
-      notices: [],
-    });
-  }
+/**
+ * `/healthz`: the process is alive and its event loop turns. It touches no database, so slow
+ * or stuck statements never delay it (a liveness probe must not restart a process for an
+ * outage of its database; `/readyz` reports that).
+ */
+export function health(res: Res): void {
+  sendJson(res, 200, { status: "ok" });
 }
 
-/** `/readyz`: ready once start-up (migrations, bootstrap, worker) finished and the database answers. */
-export async function ready(db: Db, isReady: () => boolean, res: Res): Promise<void> {
+/**
+ * `/readyz`: start-up (migrations, bootstrap, worker) finished and the database answers on the
+ * probe's own connection, never queued behind the requests' statements.
+ */
+export async function ready(probe: DbProbe, isReady: () => boolean, res: Res): Promise<void> {
   if (!isReady()) return sendJson(res, 503, { status: "starting" });
-  return health(db, res);
+  try {
+    await probe.ping();
+    sendJson(res, 200, { status: "ok" });
+  } catch {
+    sendJson(
+      res,
+      503,
+      { code: "unavailable", message: "The database is unreachable.", details: {}, notices: [] },
+      { "retry-after": String(OUTAGE_RETRY_AFTER_SECONDS) },
+    );
+  }
 }
 
 /** `/metrics`: Prometheus text; queue depth and age are read from the database at scrape time. */

@@ -1,6 +1,7 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { Logger } from "pino";
 import type { CommandDeps } from "../commands/deps.ts";
+import type { DbProbe } from "../db/probe.ts";
 import type { UsherError } from "../errors/usher-error.ts";
 import type { Metrics } from "../ops/metrics.ts";
 import { mailboxJson, mailboxPage } from "./dev-mailbox.ts";
@@ -16,6 +17,7 @@ import { openApiDocument } from "./tenant/openapi.ts";
 import type { TenantRoute } from "./tenant/route.ts";
 import { connectAdapter } from "./zitadel/connect-adapter.ts";
 import { connectRoutes } from "./zitadel/connect-routes.ts";
+import { asUsherError, httpStatus, restErrorBody, retryAfter } from "./zitadel/errors.ts";
 import { grpcUnaryHandler, MAX_MESSAGE_BYTES } from "./zitadel/grpc-unary.ts";
 import type { ServiceBinding } from "./zitadel/handler.ts";
 import { createInvoker } from "./zitadel/invoke.ts";
@@ -30,6 +32,8 @@ export interface ServerOptions {
   externalUrl: string;
   devMailbox: boolean;
   isReady: () => boolean;
+  /** The database check of `/readyz`, on a connection of its own. */
+  probe: DbProbe;
 }
 
 /** Every surface on one port: Connect/gRPC/gRPC-Web, REST, operations, dev mailbox. */
@@ -49,7 +53,7 @@ export function createServer(o: ServerOptions) {
     },
   });
   const grpcUnary = grpcUnaryHandler(o.bindings, invoke, logError);
-  const rest = restHandler(o.bindings, invoke, logError);
+  const rest = restHandler(o.bindings, invoke, logError, o.deps.config.listFilterMaxCount);
   const db = o.deps.db;
   const tenant = tenantHandler(o.deps, o.tenantRoutes, o.log);
   const openapi = JSON.stringify(openApiDocument(o.tenantRoutes, o.externalUrl));
@@ -61,8 +65,8 @@ export function createServer(o: ServerOptions) {
       if (await grpcUnary(req, res, path)) return;
       return connect(req, res);
     }
-    if (path === "/healthz") return health(db, res);
-    if (path === "/readyz") return ready(db, o.isReady, res);
+    if (path === "/healthz") return health(res);
+    if (path === "/readyz") return ready(o.probe, o.isReady, res);
     if (path === "/metrics") return metricsPage(db, o.metrics, res);
     if (path.startsWith("/ui/login/")) return servePage(o.deps, req, res, url);
     if (o.devMailbox && path === "/dev/mailbox") return mailboxPage(db, o.deps.keys.mailbox, res);
@@ -96,10 +100,19 @@ export function createServer(o: ServerOptions) {
   return createOnePortServer(
     (req, res) => {
       route(req, res).catch((e: unknown) => {
+        const err = asUsherError(e);
         // The path only: a query string may carry a code (the hosted pages' links do).
-        o.log.error({ err: e, path: req.url?.split("?")[0] }, "unhandled request error");
+        const path = req.url?.split("?")[0];
+        if (err.code === 13) o.log.error({ err: e, path }, "unhandled request error");
+        else if (err.code === 14) o.log.warn({ err: err.cause ?? err, path }, "database unavailable");
+        const retry = retryAfter(err);
         if (!res.headersSent)
-          sendJson(res, 500, { code: 13, message: "An internal error occurred", details: [] });
+          sendJson(
+            res,
+            httpStatus(err.code, err.httpStatus),
+            restErrorBody(err),
+            retry === undefined ? {} : { "retry-after": String(retry) },
+          );
         else res.end();
       });
     },

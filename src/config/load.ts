@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { convert, KEYS, type RawConfig } from "./schema.ts";
+import { parseTrustedProxies } from "./trusted-proxies.ts";
 
 /** The validated, frozen configuration every part of Usher receives. */
 export interface Config extends RawConfig {
@@ -90,6 +91,12 @@ function validate(c: RawConfig): void {
   if (c.headersTimeout > c.requestTimeout) problems.push("headersTimeout must not exceed requestTimeout");
   if (c.maxConnections < 1 || c.maxConnectionsPerAddress < 1 || c.http2MaxStreams < 1)
     problems.push("maxConnections, maxConnectionsPerAddress and http2MaxStreams must be at least 1");
+  if (c.listFilterMaxCount < 1) problems.push("listFilterMaxCount must be at least 1");
+  try {
+    parseTrustedProxies(c.trustedProxies);
+  } catch (e) {
+    problems.push((e as Error).message);
+  }
   if (!["auto", "smtp", "webhook", "mailbox"].includes(c.mailProvider)) {
     problems.push(`mailProvider "${c.mailProvider}" is not one of auto, smtp, webhook, mailbox`);
   }

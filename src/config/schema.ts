@@ -67,6 +67,10 @@ export interface RawConfig {
   maxConnections: number;
   maxConnectionsPerAddress: number;
   http2MaxStreams: number;
+  // Bounded work and client addresses (issue 15, items 4–6).
+  dbStatementTimeout: number;
+  listFilterMaxCount: number;
+  trustedProxies: string;
 }
 
 /**
@@ -440,6 +444,28 @@ export const KEYS: readonly KeySpec[] = [
     kind: "duration",
     default: "15s",
     doc: "Longest wait between two probes of an unavailable provider: delivery resumes at most this long after it answers again.",
+  },
+  // Bounded work and client addresses (issue 15, items 4–6).
+  {
+    key: "dbStatementTimeout",
+    env: ["USHER_DB_STATEMENT_TIMEOUT"],
+    kind: "duration",
+    default: "5s",
+    doc: "Longest one database statement may run (PostgreSQL `statement_timeout`, set when a connection opens); a request cut by it answers DEADLINE_EXCEEDED (HTTP 504). Also the longest a request waits for a pooled connection (then UNAVAILABLE, 503). `0` turns both off. PGlite cannot interrupt a statement; there the list limits bound the work.",
+  },
+  {
+    key: "listFilterMaxCount",
+    env: ["USHER_LIST_FILTER_MAX_COUNT"],
+    kind: "int",
+    default: "100",
+    doc: "Most search queries one list call may carry, counting every query nested in and/or/not (more: INVALID_ARGUMENT). Nesting deeper than 20 levels is refused as in ZITADEL.",
+  },
+  {
+    key: "trustedProxies",
+    env: ["USHER_TRUSTED_PROXIES"],
+    kind: "string",
+    default: "",
+    doc: "Comma-separated addresses or CIDRs of reverse proxies whose `Forwarded` / `X-Forwarded-For` name the client; per-address throttles then key on that client. Empty: forwarding headers are ignored and the peer address counts.",
   },
 ];
 

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { Db } from "./types.ts";
+import type { Db, Queryable } from "./types.ts";
 
 const DIR = fileURLToPath(new URL("./migrations/", import.meta.url));
 /** Any fixed number: the advisory lock that keeps two starting processes from migrating at once. */
@@ -24,10 +24,20 @@ export function listMigrations(): Migration[] {
     }));
 }
 
+/**
+ * Takes the migration lock with no statement timeout for the rest of the transaction: waiting
+ * for another process's migration, or a migration of a large table, may take longer than any
+ * request should.
+ */
+async function lockUnbounded(tx: Queryable): Promise<void> {
+  await tx.exec("set local statement_timeout = 0");
+  await tx.query("select pg_advisory_xact_lock($1)", [LOCK_KEY]);
+}
+
 /** Applies the migrations not yet applied, each in its own transaction; returns their names. */
 export async function migrate(db: Db): Promise<string[]> {
   await db.transaction(async (tx) => {
-    if (db.kind === "postgres") await tx.query("select pg_advisory_xact_lock($1)", [LOCK_KEY]);
+    if (db.kind === "postgres") await lockUnbounded(tx);
     await tx.exec(
       "create table if not exists schema_migrations (version integer primary key, name text not null, applied_at timestamptz not null default now())",
     );
@@ -35,7 +45,7 @@ export async function migrate(db: Db): Promise<string[]> {
   const applied: string[] = [];
   for (const m of listMigrations()) {
     const done = await db.transaction(async (tx) => {
-      if (db.kind === "postgres") await tx.query("select pg_advisory_xact_lock($1)", [LOCK_KEY]);
+      if (db.kind === "postgres") await lockUnbounded(tx);
       const rows = await tx.query("select 1 from schema_migrations where version = $1", [m.version]);
       if (rows.length > 0) return false;
       await tx.exec(m.sql);

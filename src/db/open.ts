@@ -9,10 +9,12 @@ export async function openDb(options: {
   databaseUrl?: string | undefined;
   dataDir: string;
   poolSize: number;
+  /** PostgreSQL's `statement_timeout` and the longest wait for a pooled connection; 0 = none. */
+  statementTimeoutMs?: number;
 }): Promise<Db> {
   if (options.databaseUrl) {
     const { openPostgres } = await import("./postgres.ts");
-    return openPostgres(options.databaseUrl, options.poolSize);
+    return openPostgres(options.databaseUrl, options.poolSize, options.statementTimeoutMs ?? 0);
   }
   const { openPglite } = await import("./pglite.ts");
   return openPglite(path.join(options.dataDir, "pgdata"));

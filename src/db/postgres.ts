@@ -15,9 +15,19 @@ function isRetryable(e: unknown): boolean {
   return typeof code === "string" && RETRYABLE.has(code);
 }
 
-/** A pooled connection to PostgreSQL (`DATABASE_URL`). */
-export async function openPostgres(url: string, poolSize: number): Promise<Db> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+/**
+ * A pooled connection to PostgreSQL (`DATABASE_URL`). `statementTimeoutMs` (0: none) bounds
+ * every statement: it travels in each connection's startup message, so it costs no round trip
+ * per request; it also bounds the wait for a free connection.
+ */
+export async function openPostgres(url: string, poolSize: number, statementTimeoutMs = 0): Promise<Db> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    ...(statementTimeoutMs > 0
+      ? { statement_timeout: statementTimeoutMs, connectionTimeoutMillis: statementTimeoutMs }
+      : {}),
+  });
   // A broken idle connection must not crash the process; the pool replaces it.
   pool.on("error", () => {});
   const notices = new ChangeNotices();

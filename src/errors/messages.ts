@@ -51,6 +51,12 @@ const en: Readonly<Record<string, string>> = {
   "Errors.Query.InvalidRequest": "Request is invalid",
   "Errors.Internal": "An internal error occurred",
   "Errors.Unavailable": "The service is unavailable, try again later",
+  "Errors.Deadline": "The request took too long and was stopped",
+  "Errors.InvalidInput":
+    "The request holds a value that cannot be stored (a NUL character or a number out of range)",
+  "Errors.Query.TooManyQueries": "The request holds too many search queries",
+  "Errors.Query.OffsetOutOfRange": "The offset is out of range",
+  "Errors.InvalidUtf8": "The request is not valid UTF-8",
   "Errors.Limits.Throttled": "Too many messages were requested, try again later",
 };
 

@@ -1,3 +1,5 @@
+import { listOffset } from "../domain/list-limits.ts";
+
 /**
  * Building blocks of the list queries: ZITADEL's text query methods and pagination, as SQL
  * fragments with numbered parameters appended to a shared list.
@@ -30,7 +32,7 @@ export const MAX_LIST_LIMIT = 1000;
 export function pageOf(query: { offset?: bigint; limit?: number; asc?: boolean } | undefined): Page {
   const limit = query?.limit ?? 0;
   return {
-    offset: Number(query?.offset ?? 0n),
+    offset: listOffset(query?.offset),
     limit: limit === 0 || limit > MAX_LIST_LIMIT ? MAX_LIST_LIMIT : limit,
     asc: query?.asc ?? false,
   };

@@ -1,5 +1,8 @@
+import { Code } from "@connectrpc/connect";
 import type { CommandDeps } from "../../commands/deps.ts";
+import { isUsherError } from "../../errors/usher-error.ts";
 import type { Req, Res } from "../http/io.ts";
+import { retryAfter } from "../zitadel/errors.ts";
 import { type Flow, flowAt, flowNamed } from "./flows.ts";
 import { browserTexts, formToken, linkTexts, type PageRequest, pageRequest, render } from "./page-request.ts";
 import { handlePost } from "./post.ts";
@@ -17,12 +20,25 @@ export async function servePage(deps: CommandDeps, req: Req, res: Res, url: URL)
   try {
     await route(p);
   } catch (e) {
+    const status = pageErrorStatus(e);
     if (!res.headersSent) {
       const t = browserTexts(p);
-      render(p, 500, messagePage(t, t.failure));
+      const retry = isUsherError(e) ? retryAfter(e) : undefined;
+      const headers: Record<string, string> = retry === undefined ? {} : { "retry-after": String(retry) };
+      render(p, status, messagePage(t, status === 400 ? t.badLink : t.failure), headers);
     }
-    throw e;
+    // A malformed link or form is the client's mistake, not the server's: nothing to log.
+    if (status !== 400) throw e;
   }
+}
+
+/** 400 for input the database cannot take, 503 for an outage, 504 for a cut statement, else 500. */
+function pageErrorStatus(e: unknown): number {
+  if (!isUsherError(e)) return 500;
+  if (e.code === Code.InvalidArgument) return 400;
+  if (e.code === Code.Unavailable) return 503;
+  if (e.code === Code.DeadlineExceeded) return 504;
+  return 500;
 }
 
 async function route(p: PageRequest): Promise<void> {

@@ -1,6 +1,8 @@
 import type { CommandDeps } from "../../commands/deps.ts";
+import { parseTrustedProxies } from "../../config/trusted-proxies.ts";
 import { type BucketRule, refilled, secondsUntilToken } from "../../domain/token-bucket.ts";
 import { throttleQueries } from "../../queries/throttle.ts";
+import { clientAddress } from "../http/client-address.ts";
 import type { Req } from "../http/io.ts";
 
 /** Form posts one client address may make: 30 at once, then one more every 2 minutes. */
@@ -11,9 +13,24 @@ export function addressKey(address: string): string {
   return `ui:addr:${address}`;
 }
 
-/** The peer address of the connection (Usher does not trust forwarding headers). */
-export function clientAddress(req: Req): string {
-  return req.socket?.remoteAddress ?? "";
+/**
+ * The client's address: the connection's peer, or what a trusted proxy says it is
+ * (`trustedProxies`), so one person's junk behind a shared proxy drains only their bucket.
+ */
+export function pageClientAddress(deps: CommandDeps, req: Req): string {
+  return clientAddress(req, parseTrustedProxies(deps.config.trustedProxies));
+}
+
+/** Code checks one code holder (a user) may get from the pages: 10, then one more every 6 minutes. */
+export const CHECKS_PER_HOLDER: BucketRule = { burst: 10, perSecond: 1 / 360 };
+
+/**
+ * Takes one token from the bucket of the user a code is checked for, whichever address the
+ * check comes from: the second, independent bound of the public code checks (the first is the
+ * client's address). Each code's attempt limit still discards it after its wrong tries.
+ */
+export function takeHolderToken(deps: CommandDeps, orgId: string, userId: string): Promise<number> {
+  return take(deps, `ui:holder:${orgId}:${userId}`, CHECKS_PER_HOLDER);
 }
 
 /**

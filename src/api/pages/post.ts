@@ -6,7 +6,7 @@ import { checkFormToken, csrfKey } from "./csrf.ts";
 import type { Flow } from "./flows.ts";
 import type { FieldError } from "./html.ts";
 import { formToken, header, linkTexts, type PageRequest, render } from "./page-request.ts";
-import { clientAddress, takePostToken } from "./page-throttles.ts";
+import { pageClientAddress, takeHolderToken, takePostToken } from "./page-throttles.ts";
 import { sendNewCode } from "./resend.ts";
 import { seeOther } from "./respond.ts";
 import type { PageTexts } from "./texts/types.ts";
@@ -17,12 +17,13 @@ const BODY_LIMIT = 16 * 1024;
 /**
  * A form post to a hosted page, in this order: the body (at most 16 KiB, refused by its declared
  * length before anything else, so no database wait lets a large body pile up) → the client's
- * attempt throttle → a user id → the form token (and Origin) → "send me a new one", or the fields, then the code.
+ * attempt throttle → a user id → the form token (and Origin) → "send me a new one", or the
+ * fields, the code holder's throttle, then the code.
  * Only here is a code ever consumed; a GET just shows the form.
  */
 export async function handlePost(p: PageRequest, flow: Flow): Promise<void> {
   const form = await readForm(p);
-  const wait = await takePostToken(p.deps, clientAddress(p.req));
+  const wait = await takePostToken(p.deps, pageClientAddress(p.deps, p.req));
   const v = { userId: form.get("userID") ?? "", orgId: form.get("orgID") ?? "", code: normalizeCode(form) };
   const t = linkTexts(p, form.get("lang"));
   if (wait > 0) return render(p, 429, throttledPage(t, wait), { "retry-after": String(wait) });
@@ -43,6 +44,9 @@ export async function handlePost(p: PageRequest, flow: Flow): Promise<void> {
   }
   const errors = fieldErrors(t, flow, p.policy, v.code, form);
   if (errors.length > 0) return render(p, 400, formPage(t, flow, v, token, { policy: p.policy, errors }));
+  const holderWait = await takeHolderToken(p.deps, v.orgId, v.userId);
+  if (holderWait > 0)
+    return render(p, 429, throttledPage(t, holderWait), { "retry-after": String(holderWait) });
   const password = flow.setsPassword
     ? await preparePassword({ plain: form.get("password") ?? "", changeRequired: false }, p.policy)
     : undefined;

@@ -2,6 +2,8 @@ import { createHash } from "node:crypto";
 import type { Logger } from "pino";
 import type { CommandDeps } from "../../commands/deps.ts";
 import { idempotent } from "../../commands/idempotency.ts";
+import { parseTrustedProxies } from "../../config/trusted-proxies.ts";
+import { clientAddress } from "../http/client-address.ts";
 import {
   BodyTooLarge,
   declaresTooLarge,
@@ -11,6 +13,7 @@ import {
   sendJson,
   toHeaders,
 } from "../http/io.ts";
+import { utf8Text } from "../http/text-input.ts";
 import { requireTenantHeader, tenantCaller } from "./credentials.ts";
 import type { TenantResult, TenantRoute } from "./route.ts";
 import { matchRoute } from "./route.ts";
@@ -45,7 +48,8 @@ export function tenantHandler(deps: CommandDeps, routes: readonly TenantRoute[],
       const body = route.body ? parseJson(raw) : undefined;
       if (route.body) assertValid(route.body, body, "body");
       const query = route.query ? queryObject(url.searchParams, route) : {};
-      const call = { ...who, params, query, body, headers, clientAddress: req.socket?.remoteAddress ?? "" };
+      const address = clientAddress(req, parseTrustedProxies(deps.config.trustedProxies));
+      const call = { ...who, params, query, body, headers, clientAddress: address };
       const key = headers.get("idempotency-key");
       const result: TenantResult =
         key && route.idempotent && who.caller
@@ -75,7 +79,9 @@ export function tenantHandler(deps: CommandDeps, routes: readonly TenantRoute[],
             : toTenantError(e);
       if (err.status >= 500) log.error({ err: e, path: url.pathname }, "tenant API request failed");
       const headers: Record<string, string> =
-        err.status === 429 ? { "retry-after": String(err.details.retry_after_seconds ?? 60) } : {};
+        err.status === 429 || err.status === 503
+          ? { "retry-after": String(err.details.retry_after_seconds ?? 60) }
+          : {};
       sendJson(res, err.status, errorBody(err), headers);
     }
     return true;
@@ -84,8 +90,14 @@ export function tenantHandler(deps: CommandDeps, routes: readonly TenantRoute[],
 
 function parseJson(raw: Buffer): unknown {
   if (raw.length === 0) return {};
+  let text: string;
   try {
-    return JSON.parse(raw.toString("utf8"));
+    text = utf8Text(raw);
+  } catch {
+    throw validation([{ field: "body", message: "is not valid UTF-8" }]);
+  }
+  try {
+    return JSON.parse(text);
   } catch {
     throw validation([{ field: "body", message: "is not valid JSON" }]);
   }

@@ -77,7 +77,11 @@ function fromUsherError(e: UsherError): TenantError {
       if (e.id && CODE_IDS.has(e.id)) return new TenantError(400, "invalid_code", "The code is invalid.");
       return new TenantError(409, "conflict", `${e.text()}.`);
     case Code.Unavailable:
-      return new TenantError(503, "unavailable", "The database is unreachable; try again shortly.");
+      return new TenantError(503, "unavailable", "The database is unreachable; try again shortly.", {
+        retry_after_seconds: Number(e.details?.retry_after_seconds ?? 1),
+      });
+    case Code.DeadlineExceeded:
+      return new TenantError(504, "deadline_exceeded", "The request took too long and was stopped.");
     default:
       return new TenantError(500, "internal", "Something went wrong on our side.");
   }

@@ -1,6 +1,7 @@
 import type { Message } from "@bufbuild/protobuf";
 import type { ConnectRouter, HandlerContext } from "@connectrpc/connect";
 import { AUTHENTICATED } from "./connect-adapter.ts";
+import { parseErrorsAsInvalidArgument } from "./connect-parse-errors.ts";
 import { asUsherError, toConnectError } from "./errors.ts";
 import { handlerFor, type ServiceBinding } from "./handler.ts";
 import type { Invoker } from "./invoke.ts";
@@ -32,5 +33,6 @@ export function connectRoutes(
       }
       router.service(binding.service, impl as never);
     }
+    parseErrorsAsInvalidArgument(router);
   };
 }

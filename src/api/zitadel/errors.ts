@@ -1,5 +1,6 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { ErrorDetailSchema } from "@zitadel/proto/zitadel/message_pb.js";
+import { databaseErrorKind } from "../../db/db-errors.ts";
 import { isUsherError, UsherError } from "../../errors/usher-error.ts";
 
 /** Anything thrown below a handler, as an UsherError; unexpected errors never leak their text. */
@@ -7,10 +8,8 @@ export function asUsherError(e: unknown): UsherError {
   if (isUsherError(e)) return e;
   if (e instanceof ConnectError)
     return new UsherError({ code: e.code, key: e.rawMessage, style: "plain", cause: e });
-  const code = (e as { code?: unknown }).code;
-  if (typeof code === "string" && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|57P0[13]|08\w{3})$/.test(code)) {
-    return new UsherError({ code: Code.Unavailable, id: "USHER-DB503", key: "Errors.Unavailable", cause: e });
-  }
+  const kind = databaseErrorKind(e);
+  if (kind) return kind;
   return new UsherError({ code: Code.Internal, id: "USHER-INT500", key: "Errors.Internal", cause: e });
 }
 

@@ -6,7 +6,9 @@ import type { Caller } from "../../authz/caller.ts";
 import { resolveOrgContext } from "../../authz/org-context.ts";
 import type { CommandDeps } from "../../commands/deps.ts";
 import { idempotent } from "../../commands/idempotency.ts";
+import { limitSearchQueries } from "../../domain/list-limits.ts";
 import type { Metrics } from "../../ops/metrics.ts";
+import { rejectNulStrings } from "../http/text-input.ts";
 import { methodAuth } from "./auth-options.ts";
 import type { MethodHandler } from "./handler.ts";
 import { isMutating } from "./method-kind.ts";
@@ -37,6 +39,8 @@ export function createInvoker(deps: CommandDeps, metrics?: Metrics) {
   ): Promise<unknown> => {
     const caller = await (authenticated ?? authenticateCall(headers));
     const request = typeof source === "function" ? await source() : source;
+    // Before anything reads the request: PostgreSQL cannot take a NUL in text.
+    rejectNulStrings(request);
     const auth = methodAuth(method);
     const orgId = await resolveOrgContext(deps.db, caller, {
       ...orgFieldOf(request, auth.orgField),
@@ -45,6 +49,7 @@ export function createInvoker(deps: CommandDeps, metrics?: Metrics) {
     if (auth.permission !== "authenticated") {
       deps.authz.require(caller, auth.permission as Action, { orgId }, "AUTH-5mWD2");
     }
+    limitSearchQueries(request, deps.config.listFilterMaxCount);
     validateMessage(method.input, request);
     const call = { caller, orgId, headers };
     const key = headers.get("idempotency-key");

@@ -3,6 +3,7 @@ import type { SearchQuery } from "@zitadel/proto/zitadel/user/v2/query_pb.js";
 import { Type, UserFieldName } from "@zitadel/proto/zitadel/user/v2/query_pb.js";
 import { UserState as V2State } from "@zitadel/proto/zitadel/user/v2/user_pb.js";
 import type { ListUsersRequest } from "@zitadel/proto/zitadel/user/v2/user_service_pb.js";
+import { listOffset } from "../../domain/list-limits.ts";
 import { UserState } from "../../domain/user.ts";
 import {
   MAX_FILTER_DEPTH,
@@ -48,7 +49,7 @@ const STATES: Readonly<Partial<Record<V2State, number>>> = {
 /** ListUsersRequest as Usher's filter tree, page and sort (spec §6.3). */
 export function userListRequest(req: ListUsersRequest): UserListRequest {
   return {
-    offset: Number(req.query?.offset ?? 0n),
+    offset: listOffset(req.query?.offset),
     limit: req.query?.limit ?? 0,
     asc: req.query?.asc ?? false,
     sort: SORTS[req.sortingColumn] ?? "id",
