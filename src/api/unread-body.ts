@@ -20,10 +20,16 @@ export function dropUnreadBody(req: Req, res: Res): void {
       return;
     }
     const h1 = req as IncomingMessage;
-    if (h1.complete) return;
+    // A small declared rest is drained as Node does, keeping the connection: closing it would
+    // cost the client's next request on a kept-alive connection, as an unauthenticated call
+    // with a small body does on every retry.
+    if (h1.complete || Number(h1.headers["content-length"]) <= DRAIN_MAX_BYTES) return;
     lingerWithoutReading(h1.socket);
   });
 }
+
+/** The most of a refused HTTP/1.1 body that is read to keep its connection alive. */
+const DRAIN_MAX_BYTES = 64 * 1024;
 
 /** How long a closing connection waits, not reading, for the client to take the answer. */
 const LINGER_MS = 2_000;

@@ -12,7 +12,7 @@ import {
   universalResponseToNodeResponse,
 } from "@connectrpc/connect-node";
 import type { Caller } from "../../authz/caller.ts";
-import { type Req, type Res, toHeaders } from "../http/io.ts";
+import { type Req, type Res, readBody, toHeaders } from "../http/io.ts";
 
 /** The token check started before ConnectRPC read anything; the invoker awaits it. */
 export const AUTHENTICATED = createContextKey<Promise<Caller> | undefined>(undefined);
@@ -62,6 +62,12 @@ export function connectAdapter(options: {
       // when ConnectRPC stops reading at its limit, before the answer could be written.
       uReq.body = req.iterator({ destroyOnReturn: false });
     } else {
+      // A small body is read and dropped, so a kept-alive connection stays usable for the
+      // client's next call; a large one is never read (the connection is closed after the answer).
+      // (Clients such as connect-node send chunked bodies with no declared length.)
+      const declared = req.headers["content-length"];
+      if (declared === undefined || Number(declared) <= SMALL_BODY_BYTES)
+        await readBody(req, SMALL_BODY_BYTES).catch(() => undefined);
       uReq.body = emptyMessageBody(uReq.header.get("content-type") ?? "");
       for (const h of ["content-length", "content-encoding", "connect-content-encoding", "grpc-encoding"])
         uReq.header.delete(h);
@@ -73,6 +79,9 @@ export function connectAdapter(options: {
     }
   };
 }
+
+/** The most of an unauthenticated body that is read (and dropped) to keep its connection. */
+const SMALL_BODY_BYTES = 64 * 1024;
 
 const EMPTY_ENVELOPE = new Uint8Array(5);
 const EMPTY_JSON_ENVELOPE = new Uint8Array([0, 0, 0, 0, 2, 0x7b, 0x7d]);
