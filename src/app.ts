@@ -28,7 +28,7 @@ export interface AppOptions {
   now?: () => Date;
   /** Replaces the configured sender (tests). */
   sender?: Sender;
-  /** An already open database (tests share one PGlite). */
+  /** An already open database (tests pass one to share it). */
   db?: Db;
 }
 
@@ -41,7 +41,12 @@ export async function createApp(options: AppOptions) {
   const authz = loadCedarAuthorizer({ policyDir: config.policyDir });
   const db =
     options.db ??
-    (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize }));
+    (await openDb({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      poolSize: config.dbPoolSize,
+      log,
+    }));
   const keys = deriveKeys(parseMasterKey(config.masterKey ?? masterKeyFile(config.dataDir, log)));
   const callers = new CallerCache(config.authCacheTtl);
   const deps: CommandDeps = { db, keys, authz, config, now, callers };
@@ -113,7 +118,7 @@ export async function createApp(options: AppOptions) {
         {
           port: address.port,
           host: config.host,
-          database: db.kind,
+          database: config.databaseUrl ? "postgres" : "embedded postgres",
           mail: sender.name,
           adminTokenFile: config.firstInstancePatPath,
         },

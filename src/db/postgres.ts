@@ -45,7 +45,6 @@ export async function openPostgres(url: string, poolSize: number): Promise<Db> {
   };
   await pool.query("select 1");
   return {
-    kind: "postgres",
     query: base.query,
     exec: base.exec,
     async transaction(fn) {
