@@ -24,8 +24,11 @@ export function listMigrations(): Migration[] {
     }));
 }
 
-/** Applies the migrations not yet applied, each in its own transaction; returns their names. */
-export async function migrate(db: Db): Promise<string[]> {
+/**
+ * Applies the migrations not yet applied, each in its own transaction; returns their names.
+ * `upTo` stops after that version (a copy of an older database is loaded into its own schema).
+ */
+export async function migrate(db: Db, options: { upTo?: number } = {}): Promise<string[]> {
   await db.transaction(async (tx) => {
     await tx.query("select pg_advisory_xact_lock($1)", [LOCK_KEY]);
     await tx.exec(
@@ -33,7 +36,7 @@ export async function migrate(db: Db): Promise<string[]> {
     );
   });
   const applied: string[] = [];
-  for (const m of listMigrations()) {
+  for (const m of listMigrations().filter((m) => m.version <= (options.upTo ?? Number.POSITIVE_INFINITY))) {
     const done = await db.transaction(async (tx) => {
       await tx.query("select pg_advisory_xact_lock($1)", [LOCK_KEY]);
       const rows = await tx.query("select 1 from schema_migrations where version = $1", [m.version]);
