@@ -67,7 +67,9 @@ console.log(
 );
 const result = spawnSync(
   process.execPath,
-  ["--import", "tsx", "--test", "--test-concurrency=2", "--test-timeout=120000", ...files],
+  // A file's tests together may take 4 minutes: the process tests (several Usher and PostgreSQL
+  // starts each) run long on a busy machine; the limit is there to end a hang, not to time them.
+  ["--import", "tsx", "--test", "--test-concurrency=2", "--test-timeout=240000", ...files],
   { stdio: "inherit", env },
 );
 await server?.stop();
