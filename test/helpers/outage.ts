@@ -8,7 +8,7 @@ import { rest } from "./clients.ts";
 import { sharedDatabase } from "./shared-database.ts";
 import { codeFrom, startSmtpCatcher } from "./smtp-catcher.ts";
 import { spawnUsher, type UsherProcess } from "./spawn-usher.ts";
-import { startTcpSwitch } from "./tcp-switch.ts";
+import { startTcpProxy } from "./tcp-proxy.ts";
 import { freePort, TEST_MASTER_KEY, unique } from "./test-app.ts";
 
 export interface OutageOptions {
@@ -62,7 +62,7 @@ async function startProvider(kind: "smtp" | "webhook") {
   let refused = 0;
   if (kind === "smtp") {
     const smtp = await startSmtpCatcher();
-    const relay = await startTcpSwitch(Number(new URL(smtp.url).port));
+    const relay = await startTcpProxy("127.0.0.1", Number(new URL(smtp.url).port));
     return {
       env: { USHER_SMTP_URL: `smtp://127.0.0.1:${relay.port}` } as Record<string, string>,
       received: () => {

@@ -44,7 +44,9 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
       return port;
     },
     down,
-    up: listen,
+    async up() {
+      if (!server) await listen();
+    },
     close: down,
   };
 }
