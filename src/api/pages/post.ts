@@ -23,6 +23,11 @@ const BODY_LIMIT = 16 * 1024;
  */
 export async function handlePost(p: PageRequest, flow: Flow): Promise<void> {
   const form = await readForm(p);
+  // Too large: answered at once, before any database wait lets the rest of the body pile up.
+  if (!form) {
+    const texts = linkTexts(p, null);
+    return render(p, 400, messagePage(texts, texts.badLink));
+  }
   const wait = await takePostToken(p.deps, pageClientAddress(p.deps, p.req));
   const v = { userId: form.get("userID") ?? "", orgId: form.get("orgID") ?? "", code: normalizeCode(form) };
   const t = linkTexts(p, form.get("lang"));
@@ -56,12 +61,12 @@ export async function handlePost(p: PageRequest, flow: Flow): Promise<void> {
   return seeOther(p.res, p.successUrl ?? `/ui/login/done?${lang}`, p.csp);
 }
 
-/** The posted form; an oversized body is a broken request, answered like a bad link. */
-async function readForm(p: PageRequest): Promise<URLSearchParams> {
+/** The posted form; undefined for an oversized body (a broken request, answered like a bad link). */
+async function readForm(p: PageRequest): Promise<URLSearchParams | undefined> {
   try {
     return new URLSearchParams((await readBody(p.req, BODY_LIMIT)).toString("utf8"));
   } catch (e) {
-    if (e instanceof BodyTooLarge) return new URLSearchParams();
+    if (e instanceof BodyTooLarge) return undefined;
     throw e;
   }
 }
