@@ -12,7 +12,6 @@ const MB = 1024 * 1024;
 const KB = 1024;
 const BODY = 150 * MB;
 const UPLOADS = 10;
-/** What Node reads off a socket before a handler answers, and while the refused one closes. */
 // What socket and stream buffers may take in before a refusal stops the reading: loopback TCP
 // autotuning let one refused request bring in ~0.7 MB on a clean-clone CI run. Reading a whole
 // 150 MB body still exceeds the bound a hundredfold.
