@@ -28,7 +28,7 @@ export interface AppOptions {
   now?: () => Date;
   /** Replaces the configured sender (tests). */
   sender?: Sender;
-  /** An already open database (tests share one PGlite). */
+  /** An already open database (tests pass one to share it). */
   db?: Db;
 }
 
@@ -47,6 +47,7 @@ export async function createApp(options: AppOptions) {
         dataDir: config.dataDir,
         poolSize: config.dbPoolSize,
         statementTimeoutMs: config.dbStatementTimeout,
+        log,
       })),
   );
   const keys = loadKeys(config, log);
@@ -128,7 +129,7 @@ export async function createApp(options: AppOptions) {
         {
           port: address.port,
           host: config.host,
-          database: db.kind,
+          database: config.databaseUrl ? "postgres" : "embedded postgres",
           mail: sender.name,
           adminTokenFile: config.firstInstancePatPath,
         },

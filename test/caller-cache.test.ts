@@ -5,7 +5,7 @@ import { hashToken } from "../src/domain/tokens.ts";
 import { UserState } from "../src/domain/user.ts";
 import { rest } from "./helpers/clients.ts";
 import { fixtures } from "./helpers/fixtures.ts";
-import { startTestApp, TEST_DATABASE_URL, type TestApp } from "./helpers/test-app.ts";
+import { startTestApp, type TestApp } from "./helpers/test-app.ts";
 
 // Each process keeps token → owner answers (src/authz/caller-cache.ts). These tests warm that
 // cache, change what it holds in every way that matters, and expect the very next call to see
@@ -128,17 +128,13 @@ describe("the token cache never outlives what it caches", () => {
   const revoke = (other: pg.Client, token: string) =>
     other.query("update tokens set revoked_at = now() where token_hash = $1", [hashToken(token)]);
 
-  test("a revocation by another process reaches this one", {
-    skip: TEST_DATABASE_URL ? false : "PGlite has one process",
-  }, async () => {
+  test("a revocation by another process reaches this one", async () => {
     const { token, read } = await warmOwner();
     await asOtherProcess((other) => revoke(other, token));
     await refusedSoon(read);
   });
 
-  test("after its listening connection breaks, a process hears other processes again", {
-    skip: TEST_DATABASE_URL ? false : "PGlite has one process",
-  }, async () => {
+  test("after its listening connection breaks, a process hears other processes again", async () => {
     const { token, read } = await warmOwner();
     await asOtherProcess(async (other) => {
       const listeners = async () =>

@@ -5,7 +5,7 @@ import { seedOutbox } from "./helpers/seed-outbox.ts";
 import { sharedDatabase } from "./helpers/shared-database.ts";
 import { startSmtpCatcher } from "./helpers/smtp-catcher.ts";
 import { spawnUsher } from "./helpers/spawn-usher.ts";
-import { freePort, TEST_DATABASE_URL, TEST_MASTER_KEY } from "./helpers/test-app.ts";
+import { freePort, TEST_MASTER_KEY } from "./helpers/test-app.ts";
 
 const keys = deriveKeys(parseMasterKey(TEST_MASTER_KEY));
 
@@ -90,9 +90,7 @@ test("SIGKILL in the middle of a batch loses no message and repeats none that wa
   }
 });
 
-test("two processes on one PostgreSQL deliver 1,000 messages, each exactly once", {
-  skip: !TEST_DATABASE_URL && "needs PostgreSQL",
-}, async () => {
+test("two processes on one PostgreSQL deliver 1,000 messages, each exactly once", async () => {
   const smtp = await startSmtpCatcher();
   const db = await sharedDatabase();
   try {

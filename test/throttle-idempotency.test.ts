@@ -3,7 +3,7 @@ import { after, before, describe, test } from "node:test";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { rest, userClient } from "./helpers/clients.ts";
 import { type SmtpCatcher, startSmtpCatcher } from "./helpers/smtp-catcher.ts";
-import { startTestApp, TEST_DATABASE_URL, type TestApp, unique } from "./helpers/test-app.ts";
+import { startTestApp, type TestApp, unique } from "./helpers/test-app.ts";
 import { createUser } from "./helpers/users.ts";
 
 let smtp: SmtpCatcher;
@@ -142,9 +142,7 @@ describe("Idempotency-Key", () => {
     assert.equal(other.body.code, Code.InvalidArgument);
   });
 
-  test("with two Usher processes on one PostgreSQL, a retried key still sends one mail", {
-    skip: !TEST_DATABASE_URL && "needs PostgreSQL",
-  }, async () => {
+  test("with two Usher processes on one PostgreSQL, a retried key still sends one mail", async () => {
     const second = await startTestApp({ databaseUrl: t.databaseUrl, config: { smtpUrl: smtp.url } });
     try {
       const { userId, email } = await createUser(t.baseUrl, t.adminToken);

@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { CommandDeps } from "../src/commands/deps.ts";
 import { joinTransaction } from "../src/commands/in-transaction.ts";
-import { openPglite } from "../src/db/pglite.ts";
 import { openPostgres } from "../src/db/postgres.ts";
 import type { Db } from "../src/db/types.ts";
 import { uuidv7 } from "../src/domain/ids.ts";
@@ -12,7 +11,7 @@ import { TEST_DATABASE_URL } from "./helpers/test-app.ts";
 // PostgreSQL `BEGIN` travels with the first statement and a statement marked `last` carries the
 // `COMMIT`, once the statement is prepared on the connection; one pooled connection makes every
 // second run of a transaction take that path.
-describe(`transactions (${TEST_DATABASE_URL ? "PostgreSQL" : "PGlite"})`, () => {
+describe("transactions", () => {
   let db: Db;
   const table = `tx_test_${uuidv7().replaceAll("-", "").slice(-12)}`;
   const insert = `insert into ${table} (id) values ($1)`;
@@ -20,8 +19,8 @@ describe(`transactions (${TEST_DATABASE_URL ? "PostgreSQL" : "PGlite"})`, () => 
     (await db.query<{ id: number }>(`select id from ${table} order by id`)).map((r) => r.id);
 
   before(async () => {
-    // PGlite in memory (no data folder), or a pool of one PostgreSQL connection.
-    db = TEST_DATABASE_URL ? await openPostgres(TEST_DATABASE_URL, 1) : await openPglite(undefined);
+    // A pool of one connection.
+    db = await openPostgres(TEST_DATABASE_URL, 1);
     await db.exec(`create table ${table} (id int primary key)`);
   });
   after(async () => {

@@ -4,7 +4,7 @@ import path from "node:path";
 import { test } from "node:test";
 import { sharedDatabase } from "./helpers/shared-database.ts";
 import { spawnUsher } from "./helpers/spawn-usher.ts";
-import { freePort, TEST_DATABASE_URL } from "./helpers/test-app.ts";
+import { freePort } from "./helpers/test-app.ts";
 import { createUser } from "./helpers/users.ts";
 
 /** The pids of a process's live children, read from /proc. */
@@ -39,9 +39,7 @@ async function until(check: () => boolean, ms: number, what: string) {
   }
 }
 
-test("usher start --workers 2 on a new database: migrated once, both serve, a dead worker is replaced, SIGTERM stops all", {
-  skip: !TEST_DATABASE_URL && "needs PostgreSQL",
-}, async () => {
+test("usher start --workers 2 on a new database: migrated once, both serve, a dead worker is replaced, SIGTERM stops all", async () => {
   const db = await sharedDatabase();
   try {
     const group = await spawnUsher(await freePort(), db.env, ["--workers", "2"]);

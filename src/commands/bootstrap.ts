@@ -29,7 +29,7 @@ export async function bootstrapInstance(
   options: { orgName: string; domainSuffix: string; patPath: string; now: Date },
 ): Promise<BootstrapResult> {
   return db.transaction(async (tx) => {
-    if (db.kind === "postgres") await tx.query("select pg_advisory_xact_lock($1)", [LOCK_KEY]);
+    await tx.query("select pg_advisory_xact_lock($1)", [LOCK_KEY]);
     const existing = await tx.query<{ default_org_id: string; admin_user_id: string }>(
       "select default_org_id, admin_user_id from instance",
     );

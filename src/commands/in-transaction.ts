@@ -13,7 +13,6 @@ export function joinTransaction(deps: CommandDeps, tx: Queryable): CommandDeps {
     exec: (sql) => tx.exec(sql),
   };
   const db: Db = {
-    kind: deps.db.kind,
     ...joined,
     transaction: (fn) => fn(joined),
     listen: (channel, onNotify, onLive) => deps.db.listen(channel, onNotify, onLive),

@@ -66,7 +66,6 @@ function rethrow(e: unknown): never {
  */
 export function withErrorKinds(db: Db): Db {
   return {
-    kind: db.kind,
     query: <R>(sql: string, params?: readonly unknown[], options?: QueryOptions) =>
       db.query<R>(sql, params, options).catch(rethrow),
     exec: (sql) => db.exec(sql).catch(rethrow),

@@ -37,7 +37,7 @@ async function lockUnbounded(tx: Queryable): Promise<void> {
 /** Applies the migrations not yet applied, each in its own transaction; returns their names. */
 export async function migrate(db: Db): Promise<string[]> {
   await db.transaction(async (tx) => {
-    if (db.kind === "postgres") await lockUnbounded(tx);
+    await lockUnbounded(tx);
     await tx.exec(
       "create table if not exists schema_migrations (version integer primary key, name text not null, applied_at timestamptz not null default now())",
     );
@@ -45,7 +45,7 @@ export async function migrate(db: Db): Promise<string[]> {
   const applied: string[] = [];
   for (const m of listMigrations()) {
     const done = await db.transaction(async (tx) => {
-      if (db.kind === "postgres") await lockUnbounded(tx);
+      await lockUnbounded(tx);
       const rows = await tx.query("select 1 from schema_migrations where version = $1", [m.version]);
       if (rows.length > 0) return false;
       await tx.exec(m.sql);

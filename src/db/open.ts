@@ -1,9 +1,18 @@
-import path from "node:path";
 import type { Db } from "./types.ts";
 
+/** The few log calls opening the database makes (a pino logger fits). */
+export interface OpenLog {
+  info(o: object, msg: string): void;
+  warn(o: object, msg: string): void;
+  error(o: object, msg: string): void;
+}
+
+const quiet: OpenLog = { info() {}, warn() {}, error() {} };
+
 /**
- * PostgreSQL when a URL is given, else PGlite in `<dataDir>/pgdata`. Each driver is loaded only
- * when used: PGlite alone adds ~45 MB to a process that never needs it.
+ * The PostgreSQL at `databaseUrl`, or else the embedded PostgreSQL server in `<dataDir>/pg`,
+ * started (and initialised, and filled from an earlier version's PGlite folder) when needed and
+ * stopped again by `close()` when this process started it.
  */
 export async function openDb(options: {
   databaseUrl?: string | undefined;
@@ -11,11 +20,16 @@ export async function openDb(options: {
   poolSize: number;
   /** PostgreSQL's `statement_timeout` and the longest wait for a pooled connection; 0 = none. */
   statementTimeoutMs?: number;
+  log?: OpenLog | undefined;
 }): Promise<Db> {
-  if (options.databaseUrl) {
-    const { openPostgres } = await import("./postgres.ts");
-    return openPostgres(options.databaseUrl, options.poolSize, options.statementTimeoutMs ?? 0);
-  }
-  const { openPglite } = await import("./pglite.ts");
-  return openPglite(path.join(options.dataDir, "pgdata"));
+  const { openPostgres } = await import("./postgres.ts");
+  const statementTimeoutMs = options.statementTimeoutMs ?? 0;
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize, statementTimeoutMs);
+  const { openEmbedded } = await import("./embedded/open-embedded.ts");
+  return openEmbedded({
+    dataDir: options.dataDir,
+    poolSize: options.poolSize,
+    statementTimeoutMs,
+    log: options.log ?? quiet,
+  });
 }

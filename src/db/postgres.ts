@@ -55,7 +55,6 @@ export async function openPostgres(url: string, poolSize: number, statementTimeo
   };
   await pool.query("select 1");
   return {
-    kind: "postgres",
     query: base.query,
     exec: base.exec,
     async transaction(fn) {

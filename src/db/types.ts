@@ -20,9 +20,8 @@ export interface Queryable {
   exec(sql: string): Promise<void>;
 }
 
-/** The database: PGlite embedded, or a PostgreSQL pool. Same SQL on both. */
+/** The database: a PostgreSQL pool (on the embedded server or on DATABASE_URL's). */
 export interface Db extends Queryable {
-  readonly kind: "pglite" | "postgres";
   /** Runs `fn` in one transaction; commits when it resolves, rolls back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /**

@@ -6,33 +6,30 @@ import { openDb } from "../../src/db/open.ts";
 import type { Db } from "../../src/db/types.ts";
 import { dropDatabase, TEST_DATABASE_URL, TEST_MASTER_KEY } from "./test-app.ts";
 
-/** A database for separate Usher processes: a fresh PostgreSQL database, or a PGlite folder. */
+/** A fresh database on the test server for separate Usher processes, and a data folder for them. */
 export async function sharedDatabase() {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "usher-proc-"));
-  let databaseUrl: string | undefined;
-  if (TEST_DATABASE_URL) {
-    const url = new URL(TEST_DATABASE_URL);
-    url.pathname = `/${url.pathname.slice(1)}_proc_${Date.now()}_${process.pid}`;
-    const admin = await openDb({ databaseUrl: TEST_DATABASE_URL, dataDir, poolSize: 1 });
-    await admin.query(`create database "${url.pathname.slice(1)}"`);
-    await admin.close();
-    databaseUrl = url.toString();
-  }
-  // On PGlite, start from the migrated template the test runner prepared (initdb is slow).
-  const template = process.env.USHER_TEST_PGLITE_TEMPLATE;
-  if (!databaseUrl && template) cpSync(template, path.join(dataDir, "pgdata"), { recursive: true });
+  const url = new URL(TEST_DATABASE_URL);
+  url.pathname = `/${url.pathname.slice(1)}_proc_${Date.now()}_${process.pid}`;
+  const admin = await openDb({ databaseUrl: TEST_DATABASE_URL, dataDir, poolSize: 1 });
+  await admin.query(`create database "${url.pathname.slice(1)}"`);
+  await admin.close();
+  const databaseUrl = url.toString();
   const open = async (): Promise<Db> => {
     const db = await openDb({ databaseUrl, dataDir, poolSize: 2 });
     await migrate(db);
     return db;
   };
-  const env: Record<string, string> = { USHER_DATA_DIR: dataDir, USHER_MASTER_KEY: TEST_MASTER_KEY };
-  if (databaseUrl) env.DATABASE_URL = databaseUrl;
+  const env: Record<string, string> = {
+    USHER_DATA_DIR: dataDir,
+    USHER_MASTER_KEY: TEST_MASTER_KEY,
+    DATABASE_URL: databaseUrl,
+  };
   return {
     env,
     open,
     async drop() {
-      if (databaseUrl) await dropDatabase(databaseUrl);
+      await dropDatabase(databaseUrl);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -12,8 +12,18 @@ import { hashToken, newToken } from "../../src/domain/tokens.ts";
 import type { Sender } from "../../src/outbox/sender.ts";
 import { tokenQueries } from "../../src/queries/tokens.ts";
 
-/** The database the suite runs on: PostgreSQL when `USHER_TEST_DATABASE_URL` is set, else PGlite. */
-export const TEST_DATABASE_URL = process.env.USHER_TEST_DATABASE_URL || undefined;
+/**
+ * The PostgreSQL server the suite runs on: the embedded one `test/run.js` starts, or the one
+ * `USHER_TEST_DATABASE_URL` names. Each test app makes a database of its own on it.
+ */
+export const TEST_DATABASE_URL = testDatabaseUrl();
+
+function testDatabaseUrl(): string {
+  const url = process.env.USHER_TEST_DATABASE_URL;
+  if (!url)
+    throw new Error("USHER_TEST_DATABASE_URL is not set: run the tests with `npm test` (node test/run.js)");
+  return url;
+}
 
 /** A fixed key, so test runs are reproducible; production keys come from the environment or a file. */
 export const TEST_MASTER_KEY = Buffer.alloc(32, 7).toString("base64");
@@ -42,7 +52,10 @@ async function freshDatabase(baseUrl: string): Promise<{ url: string; drop: () =
       await client.end();
     }
   };
-  await admin(`create database "${name}"`);
+  // A copy of the migrated template database test/run.js made, when there is one (faster than
+  // migrating every database).
+  const template = process.env.USHER_TEST_TEMPLATE_DATABASE;
+  await admin(`create database "${name}"${template ? ` template "${template}"` : ""}`);
   const url = new URL(base);
   url.pathname = `/${name}`;
   return { url: url.toString(), drop: () => admin(`drop database if exists "${name}" with (force)`) };
@@ -51,7 +64,7 @@ async function freshDatabase(baseUrl: string): Promise<{ url: string; drop: () =
 export interface TestApp {
   app: App;
   /** The PostgreSQL database of this app (pass it again to restart on the same data). */
-  databaseUrl: string | undefined;
+  databaseUrl: string;
   baseUrl: string;
   dataDir: string;
   /** A token of the instance admin (IAM_OWNER). */
@@ -74,18 +87,13 @@ export interface TestAppOptions {
 }
 
 /**
- * Starts a whole Usher on a free loopback port, on PGlite in a fresh folder (copied from the
- * migrated template `test/run.js` prepares) or on the test PostgreSQL.
+ * Starts a whole Usher on a free loopback port, on a database of its own on the test server
+ * (copied from the migrated template database `test/run.js` prepares, when there is one).
  */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), "usher-test-"));
-  const template = process.env.USHER_TEST_PGLITE_TEMPLATE;
-  if (!TEST_DATABASE_URL && template && existsSync(template) && !existsSync(path.join(dataDir, "pgdata"))) {
-    cpSync(template, path.join(dataDir, "pgdata"), { recursive: true });
-  }
-  const owned =
-    TEST_DATABASE_URL && !options.databaseUrl ? await freshDatabase(TEST_DATABASE_URL) : undefined;
-  const databaseUrl = options.databaseUrl ?? owned?.url;
+  const owned = options.databaseUrl ? undefined : await freshDatabase(TEST_DATABASE_URL);
+  const databaseUrl = options.databaseUrl ?? (owned?.url as string);
   const port = await freePort();
   let offset = 0;
   const now = () => new Date(Date.now() + offset);
