@@ -94,17 +94,3 @@ test("usher start --workers 2 on a new database: migrated once, both serve, a de
     await db.drop();
   }
 });
-
-test("usher start --workers 2 without PostgreSQL refuses to start, and says why", async () => {
-  const db = await sharedDatabase();
-  try {
-    const env = { ...db.env };
-    delete env.DATABASE_URL;
-    await assert.rejects(
-      spawnUsher(await freePort(), env, ["--workers", "2"]),
-      /--workers needs PostgreSQL \(DATABASE_URL\)/,
-    );
-  } finally {
-    await db.drop();
-  }
-});

@@ -32,7 +32,7 @@ Options:
   --port N        listen on port N (USHER_PORT)
   --config FILE   read configuration from a YAML file (keys as below, camelCase)
   --workers N     run N processes on the port (node:cluster), or auto for one per core;
-                  needs PostgreSQL (DATABASE_URL)
+                  on the embedded database they share one server, started once
 
 Environment:
 ${configHelp()}`,

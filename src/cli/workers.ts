@@ -2,6 +2,7 @@ import cluster, { type Worker } from "node:cluster";
 import os from "node:os";
 import pino from "pino";
 import type { Config } from "../config/load.ts";
+import type { EmbeddedServer, ServerLog } from "../db/embedded/server.ts";
 
 /** How long a worker may take to stop gracefully before it is killed. */
 const STOP_GRACE_MS = 20_000;
@@ -24,16 +25,15 @@ export function parseWorkers(value: string | undefined): number | undefined {
  * which node:cluster shares between them. Migrations and the first-start bootstrap run in the
  * workers under their advisory locks: the first applies them, the others then find them done.
  * A worker that dies after it was serving is replaced; one that fails while starting stops the
- * whole group (its configuration would fail again). SIGINT/SIGTERM stop every worker gracefully.
+ * whole group (its configuration would fail again). SIGINT/SIGTERM stop every worker gracefully,
+ * then the embedded database server when there is one.
  * Resolves once all workers are listening.
  */
 export async function runPrimary(config: Config, count: number): Promise<void> {
   const log = pino({ level: config.logLevel, base: { service: "usher", role: "primary" } });
-  if (!config.databaseUrl) {
-    throw new Error(
-      "--workers needs PostgreSQL (DATABASE_URL): the embedded database belongs to one process",
-    );
-  }
+  // The embedded server is started here, once, before any worker: the workers find it running
+  // and share it, and it stops after the last of them.
+  const embedded = config.databaseUrl ? undefined : await startEmbeddedServer(config.dataDir, log);
   let stopping = false;
   const serving = new Set<Worker>();
   const fork = () => cluster.fork();
@@ -81,6 +81,7 @@ export async function runPrimary(config: Config, count: number): Promise<void> {
           }),
       ),
     );
+    await embedded?.stop();
     process.exit(exitCode);
   }
   const onSignal = (signal: string) => {
@@ -93,4 +94,11 @@ export async function runPrimary(config: Config, count: number): Promise<void> {
 
   for (let i = 0; i < count; i++) fork();
   await ready;
+}
+
+async function startEmbeddedServer(dataDir: string, log: ServerLog): Promise<EmbeddedServer> {
+  const { EmbeddedServer } = await import("../db/embedded/server.ts");
+  const server = new EmbeddedServer({ dataDir, log });
+  await server.start();
+  return server;
 }
