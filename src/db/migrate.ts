@@ -34,8 +34,11 @@ async function lockUnbounded(tx: Queryable): Promise<void> {
   await tx.query("select pg_advisory_xact_lock($1)", [LOCK_KEY]);
 }
 
-/** Applies the migrations not yet applied, each in its own transaction; returns their names. */
-export async function migrate(db: Db): Promise<string[]> {
+/**
+ * Applies the migrations not yet applied, each in its own transaction; returns their names.
+ * `upTo` stops after that version (a copy of an older database is loaded into its own schema).
+ */
+export async function migrate(db: Db, options: { upTo?: number } = {}): Promise<string[]> {
   await db.transaction(async (tx) => {
     await lockUnbounded(tx);
     await tx.exec(
@@ -43,7 +46,7 @@ export async function migrate(db: Db): Promise<string[]> {
     );
   });
   const applied: string[] = [];
-  for (const m of listMigrations()) {
+  for (const m of listMigrations().filter((m) => m.version <= (options.upTo ?? Number.POSITIVE_INFINITY))) {
     const done = await db.transaction(async (tx) => {
       await lockUnbounded(tx);
       const rows = await tx.query("select 1 from schema_migrations where version = $1", [m.version]);
