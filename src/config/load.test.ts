@@ -5,7 +5,7 @@ import path from "node:path";
 import { test } from "node:test";
 import { loadConfig } from "./load.ts";
 
-test("defaults: port 8080, PGlite in ./.usher, dev links on localhost", () => {
+test("defaults: port 8080, the embedded database in ./.usher, dev links on localhost", () => {
   const c = loadConfig({ env: {} });
   assert.equal(c.port, 8080);
   assert.equal(c.host, "0.0.0.0");

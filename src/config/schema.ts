@@ -91,14 +91,14 @@ export const KEYS: readonly KeySpec[] = [
     env: ["USHER_DATA_DIR"],
     kind: "string",
     default: "./.usher",
-    doc: "Folder for the embedded database (PGlite), the admin token and the generated master key.",
+    doc: "Folder for the embedded PostgreSQL server (`pg/`), the admin token and the generated master key.",
   },
   {
     key: "databaseUrl",
     env: ["DATABASE_URL", "USHER_DATABASE_URL"],
     kind: "secret",
     default: undefined,
-    doc: "PostgreSQL connection URL; when unset Usher uses embedded PGlite in the data folder.",
+    doc: "PostgreSQL connection URL; when unset Usher runs its own PostgreSQL server in <data dir>/pg.",
   },
   {
     key: "dbPoolSize",
