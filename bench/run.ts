@@ -1,9 +1,14 @@
 // `npm run bench`: how fast Usher is, against the ceilings of its own stack and against a
-// TypeScript peer (better-auth), in one run. Needs PostgreSQL on 127.0.0.1:5432 (user
-// postgres, trust auth); makes throwaway databases `usher_bench_<ts>*` and drops them.
+// TypeScript peer (better-auth), and on its embedded PostgreSQL (the default) beside the machine's,
+// in one run. Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth); makes throwaway
+// databases `usher_bench_<ts>*` and drops them. The embedded phase runs Usher without DATABASE_URL
+// in a temporary data folder and reports the server's memory beside Usher's.
 // Writes bench/results.json and the tables of bench/RESULTS.md. Short runs while developing:
 //   BENCH_SECONDS=3 BENCH_SEED_USERS=5000 BENCH_DELIVERY_MESSAGES=1000 BENCH_ONLY=postgres,ceilings \
 //   BENCH_OUT=/tmp/bench npm run bench
+// The embedded server against the machine's PostgreSQL, resend invite only:
+//   BENCH_ONLY=postgres,embedded BENCH_OPS=create-invite:REST,resend-invite:REST BENCH_CONNECTIONS=50 \
+//   BENCH_SECONDS=5 BENCH_SEED_USERS=2000 BENCH_OUT=/tmp/bench npm run bench
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -175,25 +180,32 @@ try {
       failure("delivery", e);
     }
   }
-  if (phases.has("pglite")) {
-    section("Usher on PGlite");
+  if (phases.has("embedded")) {
+    section("Usher on its embedded PostgreSQL (the default)");
     try {
-      const lite = await setUpUsher({
-        database: "pglite",
+      const embedded = await setUpUsher({
+        database: "embedded",
         databases,
         name: "",
         seedCount: settings.seedUsers,
       });
-      results.startup.push(...lite.startup);
+      results.startup.push(...embedded.startup);
       try {
         results.steps.push(
-          ...(await runUsherOps(lite.under, "usher-pglite", connections, seconds, newPools(), opFilter)),
+          ...(await runUsherOps(
+            embedded.under,
+            "usher-embedded",
+            connections,
+            seconds,
+            newPools(),
+            opFilter,
+          )),
         );
       } finally {
-        await lite.close();
+        await embedded.close();
       }
     } catch (e) {
-      failure("Usher on PGlite", e);
+      failure("Usher on its embedded PostgreSQL", e);
     }
   }
 } finally {

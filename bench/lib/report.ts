@@ -56,7 +56,11 @@ export function renderResults(r: Results): string {
   );
   const groups: Array<[string, string, boolean]> = [
     ["usher-postgres", "Usher on PostgreSQL", true],
-    ["usher-pglite", "Usher on PGlite (embedded)", true],
+    [
+      "usher-embedded",
+      "Usher on its embedded PostgreSQL (the default; RSS: Usher's process, the server's in the targets)",
+      true,
+    ],
     ["ceiling", "Ceilings of the stack (same machine, database and users)", false],
     ["paired", "Resend invite against ceiling (b) named, in alternating rounds (both servers up)", false],
     ["peer", "Peer: better-auth on the same PostgreSQL", false],

@@ -10,7 +10,7 @@ import type { UsherUnderTest } from "./usher-ops.ts";
 
 /** How long Usher took from `spawn` to a 200 from `/readyz`. */
 export interface StartupRecord {
-  database: "postgres" | "pglite";
+  database: "postgres" | "embedded";
   /** cold: empty database (migrations, bootstrap); warm: a restart on the seeded one. */
   kind: string;
   readyMs: number;
@@ -33,7 +33,7 @@ const EXTRA_ORGS = 9;
  * seeded by SQL across the ten organizations, and Usher started again (timed).
  */
 export async function setUpUsher(o: {
-  database: "postgres" | "pglite";
+  database: "postgres" | "embedded";
   databases: Databases;
   name: string;
   seedCount: number;
@@ -96,6 +96,7 @@ export async function setUpUsher(o: {
     seeded,
     seedCount: o.seedCount,
     restart: () => startUsher({ databaseUrl, dataDir }),
+    embeddedDataDir: databaseUrl ? undefined : dataDir,
   };
   return {
     under,

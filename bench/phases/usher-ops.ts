@@ -18,6 +18,8 @@ export interface UsherUnderTest {
   apiKey: string;
   seeded: Targets<string>;
   seedCount: number;
+  /** The data folder when Usher runs on its embedded server (its memory is sampled too). */
+  embeddedDataDir?: string | undefined;
   /** Starts Usher again on the same database (after it died in a step). */
   restart?: () => Promise<Server>;
 }
@@ -314,8 +316,11 @@ export async function runUsherOps(
     for (const c of connections) {
       await drainOutbox(u.server.baseUrl);
       await waitIdle(u.server.pid);
-      const r = await measure({ group, op: o.op, surface: o.surface, connections: c }, [u.server.pid], () =>
-        o.run(u, c, seconds * (o.scale ?? 1)),
+      const r = await measure(
+        { group, op: o.op, surface: o.surface, connections: c },
+        [u.server.pid],
+        () => o.run(u, c, seconds * (o.scale ?? 1)),
+        u.embeddedDataDir,
       );
       const { exitCode, signalCode } = u.server.child;
       if (exitCode !== null || signalCode !== null) {
