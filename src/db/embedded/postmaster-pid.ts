@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { isAlive } from "./initdb.ts";
@@ -42,5 +43,27 @@ function isPostgres(pid: number): boolean {
     return readFileSync(cmdline, "utf8").includes("postgres");
   } catch {
     return true;
+  }
+}
+
+/** The name the guardian script runs under (its `$0`), see guardian.ts. */
+export const GUARDIAN_NAME = "usher-postgres-guardian";
+
+/**
+ * Whether the postmaster `pid` still runs under a guardian (so an Usher process owns it and it
+ * stops with that process). A postmaster whose guardian is gone was left behind: it is stopped
+ * before a new one starts.
+ */
+export function isGuarded(pid: number): boolean {
+  try {
+    if (existsSync(`/proc/${pid}/stat`)) {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      return readFileSync(`/proc/${ppid}/cmdline`, "utf8").includes(GUARDIAN_NAME);
+    }
+    const ppid = execFileSync("ps", ["-o", "ppid=", "-p", String(pid)], { encoding: "utf8" }).trim();
+    return execFileSync("ps", ["-o", "command=", "-p", ppid], { encoding: "utf8" }).includes(GUARDIAN_NAME);
+  } catch {
+    return false;
   }
 }

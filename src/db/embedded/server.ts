@@ -16,7 +16,7 @@ import { GUARDIAN_SCRIPT } from "./guardian.ts";
 import { initialise, isAlive, readOrCreatePassword } from "./initdb.ts";
 import { DATABASE, type Layout, layoutOf, SOCKET_PORT, SUPERUSER } from "./layout.ts";
 import { letThrough, type OsUser, serverOsUser } from "./os-user.ts";
-import { type Postmaster, runningPostmaster } from "./postmaster-pid.ts";
+import { GUARDIAN_NAME, isGuarded, type Postmaster, runningPostmaster } from "./postmaster-pid.ts";
 import { freeLoopbackPort } from "./tcp-port.ts";
 
 /** The few log calls the server makes (a pino logger fits). */
@@ -173,9 +173,9 @@ export class EmbeddedServer {
         await waitUntil(() => !isAlive(pm.pid), deadline, "the server to finish stopping");
         continue;
       }
-      if (!this.#ownerAlive()) {
-        // Left by an Usher that is gone and not under a guardian (or one still shutting it
-        // down): stop it cleanly and start our own.
+      if (!isGuarded(pm.pid)) {
+        // Left running without its guardian (killed along with the Usher that started it):
+        // stop it cleanly and start our own.
         this.#log.warn({ pid: pm.pid }, "stopping an embedded PostgreSQL left running by a previous Usher");
         try {
           process.kill(pm.pid, "SIGINT");
@@ -213,7 +213,7 @@ export class EmbeddedServer {
     const logFd = openSync(this.layout.log, "a", 0o600);
     let guardian: ChildProcess;
     try {
-      guardian = spawn("/bin/sh", ["-c", GUARDIAN_SCRIPT, "usher-postgres-guardian", ...args], {
+      guardian = spawn("/bin/sh", ["-c", GUARDIAN_SCRIPT, GUARDIAN_NAME, ...args], {
         ...(this.#user ?? {}),
         cwd: this.layout.root,
         detached: true,
@@ -296,9 +296,13 @@ export class EmbeddedServer {
     this.#watch = setInterval(() => {
       if (this.#restarting || this.#stopping || this.owned) return;
       const pm = runningPostmaster(this.layout.data);
-      if (pm && pm.pid === this.#postmaster?.pid && pm.status === "ready") return;
+      if (pm?.status === "ready") {
+        this.#postmaster = pm;
+        this.#up = true;
+        return;
+      }
       this.#up = false;
-      if (this.#ownerAlive() && pm) return; // its owner is restarting or stopping it
+      if (this.#ownerAlive()) return; // its owner is restarting it, or stopping and then gone
       clearInterval(this.#watch);
       this.#watch = undefined;
       this.#log.warn({}, "the embedded PostgreSQL of another Usher process is gone; starting it");
