@@ -90,23 +90,4 @@ describe("the embedded PostgreSQL server", () => {
     usher = undefined;
     assert.deepEqual(servers(), []);
   });
-
-  test("usher start --workers 2: both workers serve on one server, started once; SIGTERM stops all", async () => {
-    const group = await spawnUsher(await freePort(), env, ["--workers", "2"]);
-    try {
-      assert.equal(servers().length, 1);
-      const got = await rest(group.baseUrl, "GET", `/v2/users/${userId}`, { token: token() });
-      assert.equal(got.status, 200);
-      // Both workers have logged their start by the time the group is ready.
-      const deadline = Date.now() + 10_000;
-      while ((group.output().match(/already running; using it/g) ?? []).length < 2) {
-        assert.ok(Date.now() < deadline, "both workers use the running server");
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      assert.equal((group.output().match(/embedded PostgreSQL started/g) ?? []).length, 1);
-    } finally {
-      await group.stop();
-    }
-    assert.deepEqual(servers(), []);
-  });
 });

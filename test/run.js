@@ -67,6 +67,8 @@ console.log(
 );
 const result = spawnSync(
   process.execPath,
+  // A file's tests together may take 5 minutes: the process tests (several Usher and PostgreSQL
+  // starts each) run long on a busy machine; the limit is there to end a hang, not to time them.
   ["--import", "tsx", "--test", "--test-concurrency=2", "--test-timeout=300000", ...files],
   { stdio: "inherit", env },
 );

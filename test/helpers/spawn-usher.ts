@@ -11,6 +11,14 @@ export interface UsherProcess {
   output(): string;
 }
 
+/** Every Usher this test process started and that still runs. */
+const running = new Set<ChildProcess>();
+// A test file that times out ends without its `finally` blocks: its Ushers (and through their
+// guardians the embedded servers they started) must not outlive it.
+process.once("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+});
+
 /**
  * Starts `bin/usher.js start [args]` with the given environment and waits until `/readyz`
  * answers.
@@ -37,7 +45,13 @@ export async function spawnUsher(
   child.stderr?.on("data", (d) => {
     output += d;
   });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  running.add(child);
+  const exited = new Promise<void>((resolve) =>
+    child.once("exit", () => {
+      running.delete(child);
+      resolve();
+    }),
+  );
   const baseUrl = `http://127.0.0.1:${port}`;
   // Generous: on a loaded 2-core machine a start (compile, database, migrations) takes a while.
   const deadline = Date.now() + 90_000;
