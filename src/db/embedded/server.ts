@@ -9,6 +9,7 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { type Binaries, findBinaries } from "./binaries.ts";
@@ -205,6 +206,9 @@ export class EmbeddedServer {
       unix_socket_directories: this.layout.socketDir ?? "",
       unix_socket_permissions: "0700",
       logging_collector: "off",
+      // `--workers auto` runs a process per core, each with its pool (10) and a listening
+      // connection: room for all of them, and for a backup or a shell beside.
+      max_connections: String(Math.max(100, 12 * os.availableParallelism() + 20)),
       ...this.#settings,
     };
     const args = [binaries.postgres, "-D", this.layout.data, "-p", String(port)];
