@@ -104,10 +104,17 @@ async function main(args: Args): Promise<number> {
     return -1;
   }
 
+  // The embedded server starts (a process of its own) while this one loads the service: a warm
+  // start is ~0.4 s shorter. If Usher then fails, its exit stops the server (guardian.ts).
+  const log = pino({ level: config.logLevel, base: { service: "usher" } });
+  const opening = config.databaseUrl
+    ? undefined
+    : openDb({ dataDir: config.dataDir, poolSize: config.dbPoolSize, log });
   // Loaded here, not at the top: the primary of `--workers N` and the other commands never
   // serve, and loading the whole service would delay the workers' start (~0.3 s).
   const { createApp } = await import("../app.ts");
-  const app = await createApp({ config });
+  const db = await opening;
+  const app = await createApp({ config, log, db });
   await app.start();
   let stopping = false;
   const stop = async (signal: string) => {
@@ -115,6 +122,7 @@ async function main(args: Args): Promise<number> {
     stopping = true;
     app.log.info({ signal }, "stopping");
     await app.stop();
+    await db?.close();
     process.exit(0);
   };
   process.on("SIGINT", () => void stop("SIGINT"));
