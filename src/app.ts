@@ -78,7 +78,7 @@ export async function createApp(options: AppOptions) {
     },
     now,
   });
-  const probe = openProbe(config.databaseUrl);
+  const probe = openProbe(db.connectionString);
   let isReady = false;
   let stopped = false;
   /** Every ZITADEL service Usher serves and the methods it implements. */

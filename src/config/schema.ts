@@ -451,7 +451,7 @@ export const KEYS: readonly KeySpec[] = [
     env: ["USHER_DB_STATEMENT_TIMEOUT"],
     kind: "duration",
     default: "5s",
-    doc: "Longest one database statement may run (PostgreSQL `statement_timeout`, set when a connection opens); a request cut by it answers DEADLINE_EXCEEDED (HTTP 504). Also the longest a request waits for a pooled connection (then UNAVAILABLE, 503). `0` turns both off. PGlite cannot interrupt a statement; there the list limits bound the work.",
+    doc: "Longest one database statement may run (PostgreSQL `statement_timeout`, set when a connection opens); a request cut by it answers DEADLINE_EXCEEDED (HTTP 504). Also the longest a request waits for a pooled connection (then UNAVAILABLE, 503). `0` turns both off.",
   },
   {
     key: "listFilterMaxCount",
