@@ -5,7 +5,7 @@ import { rest } from "./helpers/clients.ts";
 import { startTestApp, type TestApp } from "./helpers/test-app.ts";
 
 /**
- * Bounded database work (issue 15, item 4): a list call with thousands of filters is refused
+ * Bounded database work: a list call with thousands of filters is refused
  * before any SQL; a statement that runs too long is cut by PostgreSQL's statement_timeout and
  * answers DEADLINE_EXCEEDED (504); `/healthz` never waits for the database meanwhile.
  */
