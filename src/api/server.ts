@@ -18,6 +18,7 @@ import type { TenantRoute } from "./tenant/route.ts";
 import { connectAdapter, MAX_MESSAGE_BYTES } from "./zitadel/connect-adapter.ts";
 import { connectRoutes } from "./zitadel/connect-routes.ts";
 import { asUsherError, httpStatus, restErrorBody, retryAfter } from "./zitadel/errors.ts";
+import { grpcUnaryHandler } from "./zitadel/grpc-unary.ts";
 import type { ServiceBinding } from "./zitadel/handler.ts";
 import { createInvoker } from "./zitadel/invoke.ts";
 import { restHandler } from "./zitadel/rest-handler.ts";
@@ -51,6 +52,7 @@ export function createServer(o: ServerOptions) {
       if (ConnectError.from(e).code !== Code.Aborted) o.log.error({ err: e }, "connect request failed");
     },
   });
+  const grpcUnary = grpcUnaryHandler(o.bindings, invoke, logError);
   const rest = restHandler(o.bindings, invoke, logError, o.deps.config.listFilterMaxCount);
   const db = o.deps.db;
   const tenant = tenantHandler(o.deps, o.tenantRoutes, o.log);
@@ -59,7 +61,10 @@ export function createServer(o: ServerOptions) {
   async function route(req: Req, res: Res): Promise<void> {
     const url = new URL(req.url ?? "/", "http://usher.invalid");
     const path = url.pathname;
-    if (path.startsWith("/zitadel.")) return connect(req, res);
+    if (path.startsWith("/zitadel.")) {
+      if (await grpcUnary(req, res, path)) return;
+      return connect(req, res);
+    }
     if (path === "/healthz") return health(res);
     if (path === "/readyz") return ready(o.probe, o.isReady, res);
     if (path === "/metrics") return metricsPage(db, o.metrics, res);
