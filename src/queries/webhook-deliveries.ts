@@ -230,7 +230,7 @@ export function webhookDeliveryQueries(q: Queryable) {
       if (d.status === "queued" || d.status === "sending") return "pending";
       const rows = await q.query<DeliveryRow>(
         `update webhook_deliveries set status = 'queued', next_attempt_at = $2, updated_at = $2,
-           expires_at = $2 + interval '24 hours'
+           expires_at = $2::timestamptz + interval '24 hours'
           where id = $1 and status in ('delivered', 'failed') returning *`,
         [id, now],
       );
