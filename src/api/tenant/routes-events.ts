@@ -57,8 +57,8 @@ export function eventRoutes(deps: CommandDeps): TenantRoute[] {
         };
         const deadline = Date.now() + Number.parseInt(String(c.query.wait ?? "0"), 10) * 1000;
         let rows = await readFeed(deps.db, after, filter);
-        while (rows.length === 0 && Date.now() + POLL_MS <= deadline) {
-          await sleep(POLL_MS);
+        while (rows.length === 0 && Date.now() < deadline) {
+          await sleep(Math.min(POLL_MS, deadline - Date.now()));
           rows = await readFeed(deps.db, after, filter);
         }
         const last = rows.at(-1);
