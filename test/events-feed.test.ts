@@ -81,7 +81,7 @@ describe("GET /v1/events", () => {
 
   test("10,000 events written by two processes: a reader following the cursor sees each exactly once", async () => {
     const db = await sharedDatabase();
-    const env = { ...db.env, USHER_DB_POOL_SIZE: "8", USHER_LOG_LEVEL: "error" };
+    const env: Record<string, string> = { ...db.env, USHER_DB_POOL_SIZE: "8", USHER_LOG_LEVEL: "error" };
     const first = await spawnUsher(await freePort(), env);
     const second = await spawnUsher(await freePort(), env);
     try {

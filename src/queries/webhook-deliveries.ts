@@ -72,7 +72,7 @@ export function webhookDeliveryQueries(q: Queryable) {
                    select 1 from webhook_deliveries p
                     where p.webhook_id = d.webhook_id and p.aggregate_id = d.aggregate_id
                       and p.status in ('queued', 'sending') and p.seq < d.seq)
-               order by d.next_attempt_at
+               order by d.next_attempt_at, d.seq
                limit $3
                for update of d skip locked)
            returning *)

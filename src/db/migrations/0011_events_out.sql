@@ -73,7 +73,7 @@ create table webhook_deliveries (
   delivered_at timestamptz,
   expires_at timestamptz not null
 );
-create index webhook_deliveries_due on webhook_deliveries (next_attempt_at) where status = 'queued';
+create index webhook_deliveries_due on webhook_deliveries (next_attempt_at, seq) where status = 'queued';
 create index webhook_deliveries_leased on webhook_deliveries (locked_until) where status = 'sending';
 create index webhook_deliveries_order on webhook_deliveries (webhook_id, aggregate_id, seq)
   where status in ('queued', 'sending');
