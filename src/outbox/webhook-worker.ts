@@ -23,6 +23,17 @@ export interface WebhookWorkerOptions {
   now: () => Date;
 }
 
+/** A 2xx answer waiting to be recorded; `done` releases the call's slot once it is. */
+interface Recorded {
+  id: string;
+  claim: number;
+  at: Date;
+  statusCode: number;
+  durationMs: number;
+  error: null;
+  done: () => void;
+}
+
 /**
  * Delivers events to webhook subscribers and ZITADEL Actions targets, beside the mail worker
  * and built the same way: claims with SKIP LOCKED (never a user's event while an earlier one to
@@ -47,6 +58,9 @@ export class WebhookWorker {
   #lastReclaim = 0;
   #lastExpiry = 0;
   #instanceId = "";
+  /** 2xx answers waiting to be recorded together (one statement per batch, not per call). */
+  #toRecord: Recorded[] = [];
+  #flushTimer: NodeJS.Timeout | undefined;
 
   constructor(options: WebhookWorkerOptions) {
     this.#o = options;
@@ -157,11 +171,7 @@ export class WebhookWorker {
         error: null,
       };
       if (answer.status >= 200 && answer.status < 300) {
-        if (!(await q.recordDelivered(d.id, d.attempts, outcome)))
-          log.warn(
-            { deliveryId: d.id },
-            "webhook delivered, but another process had taken it over meanwhile",
-          );
+        await new Promise<void>((done) => this.#record({ ...outcome, id: d.id, claim: d.attempts, done }));
         return;
       }
       const reason =
@@ -182,6 +192,39 @@ export class WebhookWorker {
         return;
       }
       await this.#retry(d, outcome);
+    }
+  }
+
+  /** Queues a 2xx for the next batch: at once when the batch is full, else within 2 ms. */
+  #record(item: Recorded): void {
+    this.#toRecord.push(item);
+    if (this.#toRecord.length >= 32) void this.#flush();
+    else this.#flushTimer ??= setTimeout(() => void this.#flush(), 2);
+  }
+
+  async #flush(): Promise<void> {
+    clearTimeout(this.#flushTimer);
+    this.#flushTimer = undefined;
+    const batch = this.#toRecord;
+    this.#toRecord = [];
+    if (batch.length === 0) return;
+    try {
+      const ours = await webhookDeliveryQueries(this.#o.db).recordDelivered(batch);
+      for (const b of batch)
+        if (!ours.has(b.id))
+          this.#o.log.warn(
+            { deliveryId: b.id },
+            "webhook delivered, but another process had taken it over meanwhile",
+          );
+    } catch (e) {
+      // Not recorded: the lease runs out and the delivery is sent again (at least once).
+      this.#o.log.error({ err: e }, "could not record webhook deliveries");
+    } finally {
+      for (const b of batch) b.done();
+      // A recorded delivery may unblock the next event of its user: look again even if the
+      // last claim found the queue empty of claimable work.
+      this.#drained = false;
+      this.#pump();
     }
   }
 

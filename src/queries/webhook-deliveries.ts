@@ -51,7 +51,8 @@ export interface AttemptOutcome {
 export function webhookDeliveryQueries(q: Queryable) {
   return {
     /**
-     * Claims up to `limit` due deliveries of active subscribers, oldest retry time first. As
+     * Claims up to `limit` due deliveries, oldest retry time first (a paused subscriber's wait
+     * at 'infinity', so the walk of the due index needs no join). As
      * with mail, a delivery is claimed only when no older delivery of the same subscriber and
      * user is queued or being sent (by any process): a subscriber sees each user's events in
      * order, and a later event waits while an earlier one is retried. Returns each with its
@@ -61,21 +62,21 @@ export function webhookDeliveryQueries(q: Queryable) {
       const rows = await q.query<
         DeliveryRow & { e: StoredEvent & { aggregate_type: string; created_at: string }; w: WebhookRow }
       >(
-        `with claimed as (
-           update webhook_deliveries set status = 'sending', attempts = attempts + 1, locked_until = $2,
+        `with candidates as (
+           select d.id from webhook_deliveries d
+            where d.status = 'queued' and d.next_attempt_at <= $1
+              and not exists (
+                select 1 from webhook_deliveries p
+                 where p.webhook_id = d.webhook_id and p.aggregate_id = d.aggregate_id
+                   and p.status in ('queued', 'sending') and p.seq < d.seq)
+            order by d.next_attempt_at, d.seq
+            limit $3
+            for update of d skip locked),
+         claimed as (
+           update webhook_deliveries c set status = 'sending', attempts = c.attempts + 1, locked_until = $2,
              updated_at = $1
-            where id in (
-              select d.id from webhook_deliveries d
-               where d.status = 'queued' and d.next_attempt_at <= $1
-                 and exists (select 1 from webhooks w where w.id = d.webhook_id and w.status = 'active')
-                 and not exists (
-                   select 1 from webhook_deliveries p
-                    where p.webhook_id = d.webhook_id and p.aggregate_id = d.aggregate_id
-                      and p.status in ('queued', 'sending') and p.seq < d.seq)
-               order by d.next_attempt_at, d.seq
-               limit $3
-               for update of d skip locked)
-           returning *)
+            where c.id = any (array(select id from candidates))
+           returning c.*)
          select c.*, to_jsonb(e) as e, to_jsonb(w) as w
            from claimed c
            join events e on e.org_id = c.org_id and e.aggregate_id = c.aggregate_id and e.sequence = c.event_sequence
@@ -96,20 +97,37 @@ export function webhookDeliveryQueries(q: Queryable) {
       }));
     },
 
-    /** Records a 2xx answer. False when the claim was no longer ours (another process took it). */
-    async recordDelivered(id: string, claim: number, o: AttemptOutcome): Promise<boolean> {
-      const rows = await q.query<{ n: number }>(
-        `with d as (
-           update webhook_deliveries set status = 'delivered', delivered_at = $3, updated_at = $3,
-             locked_until = null, last_status = $4, last_error = null
-            where id = $1 and status = 'sending' and attempts = $2 returning id),
+    /**
+     * Records 2xx answers, many in one statement (the worker batches them). Returns the ids that
+     * were still ours; another process may have taken over a claim whose lease ran out.
+     */
+    async recordDelivered(
+      items: readonly ({ id: string; claim: number } & AttemptOutcome)[],
+    ): Promise<Set<string>> {
+      if (items.length === 0) return new Set();
+      const rows = await q.query<{ id: string }>(
+        `with i as (
+           select * from unnest($1::text[], $2::int[], $3::timestamptz[], $4::int[], $5::int[])
+             as t(id, claim, at, status_code, duration_ms)),
+         d as (
+           update webhook_deliveries w set status = 'delivered', delivered_at = i.at, updated_at = i.at,
+             locked_until = null, last_status = i.status_code, last_error = null
+             from i where w.id = i.id and w.status = 'sending' and w.attempts = i.claim
+           returning w.id),
          a as (
            insert into webhook_attempts (delivery_id, attempt, at, status_code, duration_ms, error)
-           values ($1, $2, $3, $4, $5, null) on conflict do nothing returning 1)
-         select (select count(*) from d)::int + 0 * (select count(*) from a)::int as n`,
-        [id, claim, o.at, o.statusCode, o.durationMs],
+           select id, claim, at, status_code, duration_ms, null from i on conflict do nothing
+           returning 1)
+         select id from d`,
+        [
+          items.map((x) => x.id),
+          items.map((x) => x.claim),
+          items.map((x) => x.at),
+          items.map((x) => x.statusCode),
+          items.map((x) => x.durationMs),
+        ],
       );
-      return (rows[0]?.n ?? 0) > 0;
+      return new Set(rows.map((r) => r.id));
     },
 
     /**
@@ -126,7 +144,10 @@ export function webhookDeliveryQueries(q: Queryable) {
       await q.query(
         `with d as (
            update webhook_deliveries set status = case when $6::timestamptz is null then 'failed' else 'queued' end,
-             next_attempt_at = coalesce($6, next_attempt_at), updated_at = $3, locked_until = null,
+             next_attempt_at = case
+               when exists (select 1 from webhooks p where p.id = webhook_id and p.status = 'paused') then 'infinity'
+               else coalesce($6, next_attempt_at) end,
+             updated_at = $3, locked_until = null,
              last_status = $4, last_error = $7
             where id = $1 and status = 'sending' and attempts = $2 returning webhook_id),
          a as (
@@ -135,8 +156,12 @@ export function webhookDeliveryQueries(q: Queryable) {
          p as (
            update webhooks w set status = 'paused', paused_reason = $8, updated_at = $3
              from d where $8::text is not null and w.id = d.webhook_id and w.status = 'active'
+           returning w.id),
+         parked as (
+           update webhook_deliveries q set next_attempt_at = 'infinity'
+             from p where q.webhook_id = p.id and q.status = 'queued' and q.id <> $1
            returning 1)
-         select (select count(*) from a) + (select count(*) from p)`,
+         select (select count(*) from a) + (select count(*) from parked)`,
         [id, claim, o.at, o.statusCode, o.durationMs, retryAt, o.error, pauseReason],
       );
     },
@@ -183,8 +208,11 @@ export function webhookDeliveryQueries(q: Queryable) {
       );
       for (const r of rows)
         await q.query(
-          `update webhooks set status = 'paused', paused_reason = $2, updated_at = $3
-            where id = $1 and status = 'active'`,
+          `with w as (
+             update webhooks set status = 'paused', paused_reason = $2, updated_at = $3
+              where id = $1 and status = 'active' returning id)
+           update webhook_deliveries d set next_attempt_at = 'infinity'
+             from w where d.webhook_id = w.id and d.status = 'queued'`,
           [r.webhook_id, `paused after failing for 24 h: ${r.last_error ?? ""}`.slice(0, 500), now],
         );
       return rows.length;
@@ -229,9 +257,11 @@ export function webhookDeliveryQueries(q: Queryable) {
       if (!d) return "not_found";
       if (d.status === "queued" || d.status === "sending") return "pending";
       const rows = await q.query<DeliveryRow>(
-        `update webhook_deliveries set status = 'queued', next_attempt_at = $2, updated_at = $2,
+        `update webhook_deliveries d set status = 'queued', updated_at = $2,
+           next_attempt_at = case when w.status = 'active' then $2::timestamptz else 'infinity' end,
            expires_at = $2::timestamptz + interval '24 hours'
-          where id = $1 and status in ('delivered', 'failed') returning *`,
+          from webhooks w
+          where d.id = $1 and w.id = d.webhook_id and d.status in ('delivered', 'failed') returning d.*`,
         [id, now],
       );
       await q.query("select pg_notify($1, '')", [WEBHOOK_CHANNEL]);

@@ -114,21 +114,20 @@ export function webhookQueries(q: Queryable) {
       return rows[0];
     },
 
-    /** Pauses (with a reason shown to the tenant) or resumes; resuming makes waiting deliveries due. */
+    /**
+     * Pauses (with a reason shown to the tenant) or resumes. A paused subscriber's queued
+     * deliveries wait with `next_attempt_at = 'infinity'`; resuming makes them due now.
+     */
     async setStatus(id: string, status: "active" | "paused", reason: string | null, at: Date): Promise<void> {
-      await q.query("update webhooks set status = $2, paused_reason = $3, updated_at = $4 where id = $1", [
-        id,
-        status,
-        status === "paused" ? reason : null,
-        at,
-      ]);
-      if (status === "active") {
-        await q.query(
-          "update webhook_deliveries set next_attempt_at = $2 where webhook_id = $1 and status = 'queued'",
-          [id, at],
-        );
-        await q.query("select pg_notify($1, '')", [WEBHOOK_CHANNEL]);
-      }
+      await q.query(
+        `with w as (
+           update webhooks set status = $2, paused_reason = $3, updated_at = $4 where id = $1 returning id)
+         update webhook_deliveries d
+            set next_attempt_at = case when $2 = 'active' then $4::timestamptz else 'infinity' end
+           from w where d.webhook_id = w.id and d.status = 'queued'`,
+        [id, status, status === "paused" ? reason : null, at],
+      );
+      if (status === "active") await q.query("select pg_notify($1, '')", [WEBHOOK_CHANNEL]);
     },
 
     /** Replaces the secret; the old one keeps signing until `previousUntil`. */

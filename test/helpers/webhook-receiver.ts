@@ -24,7 +24,8 @@ export interface WebhookReceiver {
   close(): Promise<void>;
 }
 
-export async function startWebhookReceiver(port = 0): Promise<WebhookReceiver> {
+/** `delayMs`: how long each answer takes (the call is kept when it arrives). */
+export async function startWebhookReceiver(port = 0, delayMs = 0): Promise<WebhookReceiver> {
   const calls: ReceivedCall[] = [];
   let status = 200;
   const make = () =>

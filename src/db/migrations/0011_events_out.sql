@@ -74,6 +74,7 @@ create table webhook_deliveries (
   expires_at timestamptz not null
 );
 create index webhook_deliveries_due on webhook_deliveries (next_attempt_at, seq) where status = 'queued';
+create index webhook_deliveries_waiting on webhook_deliveries (webhook_id) where status = 'queued';
 create index webhook_deliveries_leased on webhook_deliveries (locked_until) where status = 'sending';
 create index webhook_deliveries_order on webhook_deliveries (webhook_id, aggregate_id, seq)
   where status in ('queued', 'sending');
@@ -91,19 +92,20 @@ create table webhook_attempts (
 );
 
 -- Fan-out in the writing transaction: every event becomes a delivery to each active or paused
--- subscriber that wants it (a paused one gets its deliveries when resumed), so no command needs
--- to know about webhooks and no event can be written without its deliveries.
+-- subscriber that wants it, so no command needs to know about webhooks and no event can be
+-- written without its deliveries. A paused subscriber's deliveries wait with next_attempt_at
+-- 'infinity' (the claim then needs no join) and are made due when it is resumed.
 create function usher_fan_out_event() returns trigger language plpgsql as $$
 begin
   insert into webhook_deliveries (webhook_id, org_id, aggregate_id, event_sequence, event_type, status,
     next_attempt_at, created_at, updated_at, expires_at)
-  select w.id, new.org_id, new.aggregate_id, new.sequence, new.type, 'queued', now(), now(), now(),
-         now() + interval '24 hours'
+  select w.id, new.org_id, new.aggregate_id, new.sequence, new.type, 'queued',
+         case when w.status = 'active' then now() else 'infinity' end, now(), now(), now() + interval '24 hours'
     from webhooks w
    where w.kind = 'standard' and w.org_id = new.org_id and new.type = any (w.event_types)
   union
-  select w.id, new.org_id, new.aggregate_id, new.sequence, new.type, 'queued', now(), now(), now(),
-         now() + interval '24 hours'
+  select w.id, new.org_id, new.aggregate_id, new.sequence, new.type, 'queued',
+         case when w.status = 'active' then now() else 'infinity' end, now(), now(), now() + interval '24 hours'
     from action_executions x
     join webhooks w on w.id = any (x.targets) and w.kind = 'zitadel'
    where x.condition = 'event:' || new.type
