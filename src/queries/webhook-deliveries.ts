@@ -21,7 +21,8 @@ export interface DeliveryRow {
   event_type: string;
   status: WebhookDeliveryStatus;
   attempts: number;
-  next_attempt_at: Date;
+  /** `Infinity` (a number) while its subscriber is paused. */
+  next_attempt_at: Date | number;
   last_status: number | null;
   last_error: string | null;
   created_at: Date;

@@ -50,7 +50,9 @@ const deliveryView = (d: DeliveryRow, attempts: readonly AttemptRow[]) => ({
     duration_ms: a.duration_ms,
     error: a.error,
   })),
-  next_attempt_at: d.status === "queued" ? d.next_attempt_at.toISOString() : null,
+  // A paused subscriber's deliveries wait at 'infinity' (the driver reads it as a number): null.
+  next_attempt_at:
+    d.status === "queued" && d.next_attempt_at instanceof Date ? d.next_attempt_at.toISOString() : null,
   created_at: d.created_at.toISOString(),
   delivered_at: iso(d.delivered_at),
 });
