@@ -11,7 +11,7 @@ let receiver: WebhookReceiver;
 
 before(async () => {
   t = await startTestApp({ config: { deliveryBackoffBase: 100, deliveryBackoffMax: 400 } });
-  receiver = await startWebhookReceiver();
+  receiver = await startWebhookReceiver(0, 30);
 });
 after(async () => {
   await t?.stop();
@@ -51,6 +51,9 @@ describe("webhook subscriptions", () => {
     assert.match(secret, /^whsec_/);
     const hookId = created.body.id as string;
     assert.equal(created.body.status, "active");
+    // Paused while the user goes through the flow: the events queue up and go out together on
+    // resume, so only the per-user order keeps them in sequence.
+    assert.equal((await api("POST", `/v1/webhooks/${hookId}/pause`)).status, 200);
 
     const email = `${unique("hooked")}@example.com`;
     const user = await api("POST", "/v1/users", { email, name: "Ada Hooked" });
@@ -77,6 +80,7 @@ describe("webhook subscriptions", () => {
         "user.human.invite.check.succeeded",
       ],
     );
+    assert.equal((await api("POST", `/v1/webhooks/${hookId}/resume`)).status, 200);
     const mine = () => receiver.calls.filter((c) => parsed(c).data.user_id === userId);
     await receiver.waitFor(() => mine().length >= expected.length);
     await new Promise((r) => setTimeout(r, 300));
@@ -89,6 +93,11 @@ describe("webhook subscriptions", () => {
       expected.map((e) => [e.sequence, e.type]),
     );
     assert.equal(new Set(calls.map((c) => c.headers["webhook-id"])).size, calls.length);
+    for (let i = 1; i < calls.length; i++)
+      assert.ok(
+        (calls[i] as ReceivedCall).arrivedAt >= ((calls[i - 1] as ReceivedCall).answeredAt ?? Infinity),
+        "a user's next event is sent only after the earlier one was answered",
+      );
     for (const c of calls) {
       assert.doesNotMatch(c.body, new RegExp(code ?? "never"), "no code in a payload");
       assert.equal(parsed(c).data.org_id, t.defaultOrgId);

@@ -34,9 +34,18 @@ export async function startWebhookReceiver(port = 0, delayMs = 0): Promise<Webho
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
         const s = status;
-        if (s >= 200 && s < 300)
-          calls.push({ headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
-        res.writeHead(s, { "content-type": "text/plain" }).end(s < 300 ? "ok" : "receiver says no");
+        const call: ReceivedCall = {
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString("utf8"),
+          arrivedAt: performance.now(),
+        };
+        if (s >= 200 && s < 300) calls.push(call);
+        const answer = () => {
+          call.answeredAt = performance.now();
+          res.writeHead(s, { "content-type": "text/plain" }).end(s < 300 ? "ok" : "receiver says no");
+        };
+        if (delayMs > 0) setTimeout(answer, delayMs);
+        else answer();
       });
     });
   let server = make();
