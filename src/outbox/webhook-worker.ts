@@ -261,6 +261,8 @@ export class WebhookWorker {
     }
     if (now.getTime() - this.#lastExpiry < 60_000) return;
     this.#lastExpiry = now.getTime();
+    // Delivery records are kept 30 days, long enough to look into an incident and redeliver.
+    await q.pruneFinished(new Date(now.getTime() - 30 * 86_400_000));
     const expired = await q.failExpired(now);
     if (expired > 0)
       this.#o.log.warn({ deliveries: expired }, "webhook deliveries failed: their 24 h ran out");

@@ -219,6 +219,15 @@ export function webhookDeliveryQueries(q: Queryable) {
       return rows.length;
     },
 
+    /** Deletes finished deliveries (and their attempts) last changed before `before`; returns how many. */
+    async pruneFinished(before: Date): Promise<number> {
+      const rows = await q.query(
+        `delete from webhook_deliveries where status in ('delivered', 'failed') and updated_at < $1 returning 1`,
+        [before],
+      );
+      return rows.length;
+    },
+
     /** A page of a subscriber's deliveries, newest first. */
     async list(
       webhookId: string,

@@ -5,6 +5,9 @@ import type { AddressInfo } from "node:net";
 export interface ReceivedCall {
   headers: http.IncomingHttpHeaders;
   body: string;
+  /** When the whole request had arrived, and when it was answered (performance.now()). */
+  arrivedAt: number;
+  answeredAt?: number;
 }
 
 /**
