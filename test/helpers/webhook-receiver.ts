@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 export interface ReceivedCall {
   headers: http.IncomingHttpHeaders;
   body: string;
-  /** When the whole request had arrived, and when it was answered (performance.now()). */
+  /** When the whole request had arrived, and when it was answered, if it was (performance.now()). */
   arrivedAt: number;
   answeredAt?: number;
 }
@@ -44,6 +44,8 @@ export async function startWebhookReceiver(port = 0, delayMs = 0): Promise<Webho
         };
         if (s >= 200 && s < 300) calls.push(call);
         const answer = () => {
+          // A call cut off by `down()` was never answered.
+          if (!res.socket || res.socket.destroyed) return;
           call.answeredAt = performance.now();
           res.writeHead(s, { "content-type": "text/plain" }).end(s < 300 ? "ok" : "receiver says no");
         };
