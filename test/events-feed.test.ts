@@ -5,7 +5,7 @@ import { describe, test } from "node:test";
 import pg from "pg";
 import { rest } from "./helpers/clients.ts";
 import { sharedDatabase } from "./helpers/shared-database.ts";
-import { spawnUsher } from "./helpers/spawn-usher.ts";
+import { spawnUsher, type UsherProcess } from "./helpers/spawn-usher.ts";
 import { freePort, startTestApp } from "./helpers/test-app.ts";
 
 type Feed = { data: { user_id: string; sequence: number; type: string }[]; next_cursor: string };
@@ -89,9 +89,12 @@ describe("GET /v1/events", () => {
   test("10,000 events written by two processes: a reader following the cursor sees each exactly once", async () => {
     const db = await sharedDatabase();
     const env: Record<string, string> = { ...db.env, USHER_DB_POOL_SIZE: "8", USHER_LOG_LEVEL: "error" };
-    const first = await spawnUsher(await freePort(), env);
-    const second = await spawnUsher(await freePort(), env);
+    const spawned: UsherProcess[] = [];
     try {
+      const first = await spawnUsher(await freePort(), env);
+      spawned.push(first);
+      const second = await spawnUsher(await freePort(), env);
+      spawned.push(second);
       const token = readFileSync(path.join(env.USHER_DATA_DIR as string, "admin.pat"), "utf8").trim();
       const who = await rest(first.baseUrl, "GET", "/v1/users?limit=1", { token, headers: {} });
       const probe = await db.open();
@@ -141,7 +144,7 @@ describe("GET /v1/events", () => {
       assert.equal(new Set(seen).size, seen.length, "no event twice");
       assert.deepEqual([...seen].sort(), stored.map((r) => r.k).sort(), "every event");
     } finally {
-      await Promise.all([first.stop(), second.stop()]);
+      await Promise.all(spawned.map((u) => u.stop()));
       await db.drop();
     }
   });

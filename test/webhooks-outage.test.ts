@@ -4,7 +4,7 @@ import path from "node:path";
 import { test } from "node:test";
 import { rest } from "./helpers/clients.ts";
 import { sharedDatabase } from "./helpers/shared-database.ts";
-import { spawnUsher } from "./helpers/spawn-usher.ts";
+import { spawnUsher, type UsherProcess } from "./helpers/spawn-usher.ts";
 import { freePort, unique } from "./helpers/test-app.ts";
 import { type ReceivedCall, startWebhookReceiver } from "./helpers/webhook-receiver.ts";
 
@@ -36,10 +36,13 @@ test("receiver down 30 s and a SIGKILL: every event arrives, in order per user, 
     USHER_WEBHOOK_CONCURRENCY: "8",
     USHER_LOG_LEVEL: "error",
   };
-  let first = await spawnUsher(await freePort(), env);
-  const second = await spawnUsher(await freePort(), env);
+  const spawned: UsherProcess[] = [];
   const probe = await db.open();
   try {
+    let first = await spawnUsher(await freePort(), env);
+    spawned.push(first);
+    const second = await spawnUsher(await freePort(), env);
+    spawned.push(second);
     const token = readFileSync(path.join(env.USHER_DATA_DIR as string, "admin.pat"), "utf8").trim();
     const tenant = (await probe.query<{ default_org_id: string }>("select default_org_id from instance"))[0]
       ?.default_org_id as string;
@@ -77,6 +80,7 @@ test("receiver down 30 s and a SIGKILL: every event arrives, in order per user, 
     const downAt = Date.now();
     await toggle(second.baseUrl);
     first = await spawnUsher(await freePort(), env);
+    spawned.push(first);
     await new Promise((r) => setTimeout(r, Math.max(0, 30_000 - (Date.now() - downAt))));
     await receiver.reopen();
 
@@ -122,7 +126,7 @@ test("receiver down 30 s and a SIGKILL: every event arrives, in order per user, 
     assert.equal(status.body.status, "active", "a 30 s outage does not pause");
   } finally {
     await probe.close();
-    await Promise.all([first.stop(), second.stop()]);
+    await Promise.all(spawned.map((u) => u.stop()));
     await receiver.close();
     await db.drop();
   }
