@@ -1,0 +1,196 @@
+import { type FormEvent, useCallback, useEffect, useState } from "react";
+import { type Message, type Page, tenantApi, type User, zitadel } from "./api.ts";
+import { useApp } from "./app-context.ts";
+import { formatTime, type TextKey } from "./i18n.ts";
+import { Link } from "./link.tsx";
+import { failure, type Outcome, OutcomeLine } from "./result.tsx";
+import { waitingFor } from "./users-page.tsx";
+
+const USER_SERVICE = "zitadel.user.v2.UserService";
+/** How often an open user page asks for its messages (one small indexed query). */
+const POLL_MS = 3000;
+
+/** One user: profile, state, the timeline of their messages (live), and the actions on them. */
+export function UserPage({ id }: { id: string }) {
+  const { t, lang, canWrite, navigate } = useApp();
+  const [user, setUser] = useState<User | null>(null);
+  const [messages, setMessages] = useState<Message[]>([]);
+  const [outcome, setOutcome] = useState<Outcome>(null);
+  const [confirming, setConfirming] = useState(false);
+
+  const load = useCallback(async () => {
+    const [u, m] = await Promise.all([
+      tenantApi<User>(`/users/${id}`),
+      tenantApi<Page<Message>>(`/users/${id}/messages?limit=50`),
+    ]);
+    setUser(u);
+    setMessages(m.data);
+  }, [id]);
+
+  useEffect(() => {
+    load().catch((e) => setOutcome(failure(t, e)));
+    const timer = setInterval(() => {
+      if (document.visibilityState === "visible") load().catch(() => {});
+    }, POLL_MS);
+    return () => clearInterval(timer);
+  }, [load, t]);
+
+  async function act(run: () => Promise<unknown>) {
+    setOutcome(null);
+    try {
+      await run();
+      setOutcome({ ok: true, text: t("done") });
+      await load();
+    } catch (e) {
+      setOutcome(failure(t, e));
+    }
+  }
+
+  function resend(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const email = String(new FormData(e.currentTarget).get("email") ?? "").trim();
+    act(() => tenantApi(`/users/${id}/resend-invite`, { method: "POST", json: email ? { email } : {} }));
+  }
+
+  function remove(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    act(async () => {
+      await tenantApi(`/users/${id}`, { method: "DELETE" });
+      navigate("/users");
+    });
+  }
+
+  if (!user)
+    return (
+      <main id="main">
+        <Link to="/users">← {t("back")}</Link>
+        <OutcomeLine outcome={outcome} />
+        {!outcome && <p>{t("loading")}</p>}
+      </main>
+    );
+
+  return (
+    <main id="main">
+      <Link to="/users">← {t("back")}</Link>
+      <h1>{user.name || user.email}</h1>
+      <section className="card" aria-labelledby="profile">
+        <h2 id="profile">{t("profile")}</h2>
+        <dl>
+          <dt>{t("email")}</dt>
+          <dd>
+            {user.email} ({user.email_verified ? t("verified") : t("notVerified")})
+          </dd>
+          <dt>{t("state")}</dt>
+          <dd>
+            <span className={`badge ${user.status}`}>{t(user.status)}</span>
+          </dd>
+          <dt>{t("waitingFor")}</dt>
+          <dd>{waitingFor(user, t, lang)}</dd>
+          <dt>{t("language")}</dt>
+          <dd>{user.locale || "—"}</dd>
+          <dt>{t("created")}</dt>
+          <dd>{formatTime(lang, user.created_at)}</dd>
+        </dl>
+      </section>
+
+      <section className="card" aria-labelledby="actions">
+        <h2 id="actions">{t("resendInvite")}</h2>
+        {!canWrite && <p className="note">{t("viewer")}</p>}
+        <form onSubmit={resend} className="inline">
+          <label>
+            {t("correctedEmail")}
+            <input name="email" type="email" placeholder={user.email} />
+          </label>
+          <button type="submit">{t("resendInvite")}</button>
+        </form>
+        <div className="buttons">
+          {user.status === "locked" ? (
+            <button
+              type="button"
+              onClick={() => act(() => zitadel(USER_SERVICE, "UnlockUser", { userId: id }))}
+            >
+              {t("unlock")}
+            </button>
+          ) : (
+            <button
+              type="button"
+              onClick={() => act(() => zitadel(USER_SERVICE, "LockUser", { userId: id }))}
+            >
+              {t("lock")}
+            </button>
+          )}
+          {user.active ? (
+            <button
+              type="button"
+              onClick={() =>
+                act(() => tenantApi(`/users/${id}`, { method: "PATCH", json: { active: false } }))
+              }
+            >
+              {t("deactivate")}
+            </button>
+          ) : (
+            <button
+              type="button"
+              onClick={() =>
+                act(() => tenantApi(`/users/${id}`, { method: "PATCH", json: { active: true } }))
+              }
+            >
+              {t("reactivate")}
+            </button>
+          )}
+          <button type="button" className="danger" onClick={() => setConfirming(true)}>
+            {t("delete")}
+          </button>
+        </div>
+        {confirming && (
+          <form onSubmit={remove} className="confirm">
+            <label>
+              {t("confirmDelete")}
+              <input name="confirm" required pattern={escapePattern(user.email)} />
+            </label>
+            <button type="submit" className="danger">
+              {t("confirm")}
+            </button>
+            <button type="button" onClick={() => setConfirming(false)}>
+              {t("cancel")}
+            </button>
+          </form>
+        )}
+        <OutcomeLine outcome={outcome} />
+      </section>
+
+      <section className="card" aria-labelledby="timeline">
+        <h2 id="timeline">
+          {t("timeline")} <small className="note">({t("live")})</small>
+        </h2>
+        {messages.length === 0 ? (
+          <p>{t("none")}</p>
+        ) : (
+          <ol className="timeline" aria-live="polite">
+            {messages.map((m) => (
+              <li key={m.id} className={`status-${m.status}`}>
+                <div>
+                  <strong>{m.type}</strong> → {m.recipient}{" "}
+                  <span className={`badge ${m.status}`}>{t(m.status as TextKey) || m.status}</span>
+                </div>
+                <div className="note">
+                  {formatTime(lang, m.created_at)} · {m.attempts} {t("attempts")}
+                  {m.sent_at ? ` · ${t("sentAt")} ${formatTime(lang, m.sent_at)}` : ""}
+                </div>
+                {m.last_error && (
+                  <div className="provider">
+                    {t("providerAnswer")}: <code>{m.last_error}</code>
+                  </div>
+                )}
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+    </main>
+  );
+}
+
+function escapePattern(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}
