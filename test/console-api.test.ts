@@ -1,0 +1,159 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { rest } from "./helpers/clients.ts";
+import { consoleSignIn, withCookie } from "./helpers/console.ts";
+import { startTestApp, type TestApp, unique } from "./helpers/test-app.ts";
+import { createUser } from "./helpers/users.ts";
+
+const PASSWORD = "Correct horse 9!";
+
+describe("console sessions through the APIs the console uses", () => {
+  let t: TestApp;
+  let initLink = "";
+  let viewer: { userId: string; email: string };
+  let manager: { userId: string; email: string };
+
+  before(async () => {
+    t = await startTestApp({
+      announce: (text) => {
+        initLink = /(http\S+\/ui\/login\/user\/init\?\S+)/.exec(text)?.[1] ?? initLink;
+      },
+    });
+    const member = async (role: string) => {
+      const u = await createUser(t.baseUrl, t.adminToken, {
+        password: { password: PASSWORD, changeRequired: false },
+      });
+      const added = await rest(t.baseUrl, "POST", "/management/v1/orgs/me/members", {
+        token: t.adminToken,
+        body: { userId: u.userId, roles: [role] },
+      });
+      assert.equal(added.status, 200, JSON.stringify(added.body));
+      return u;
+    };
+    viewer = await member("ORG_USER_VIEWER");
+    manager = await member("ORG_USER_MANAGER");
+  });
+  after(() => t?.stop());
+
+  test("the first start creates a human admin in INITIAL and shows the link to set its password once", async () => {
+    assert.match(initLink, /\/ui\/login\/user\/init\?userID=[^&]+&code=[A-Z0-9]{6}&orgID=/);
+    const rows = await t.app.db.query<{ state: number; email: string; roles: string[] }>(
+      `select u.state, u.email, m.roles from users u join members m on m.user_id = u.id and m.org_id = ''
+        where u.type = 'human'`,
+    );
+    assert.deepEqual(rows, [{ state: 6, email: "admin@localhost", roles: ["IAM_OWNER"] }]);
+    const page = await fetch(initLink);
+    assert.equal(page.status, 200);
+  });
+
+  test("a viewer's session reads but every change is PERMISSION_DENIED by the API itself", async () => {
+    const s = await consoleSignIn(t.baseUrl, viewer.email, PASSWORD);
+    assert.equal(s.status, 200, JSON.stringify(s.body));
+    assert.match(s.cookie, /^usher_console=usher_console_/);
+    const headers = withCookie(t.baseUrl, s, { "x-tenant-id": t.defaultOrgId });
+    const list = await fetch(`${t.baseUrl}/v1/users`, { headers });
+    assert.equal(list.status, 200);
+    const invite = await fetch(`${t.baseUrl}/v1/users`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ email: `${unique("x")}@example.com` }),
+    });
+    assert.equal(invite.status, 403, await invite.text());
+    const lock = await fetch(`${t.baseUrl}/zitadel.user.v2.UserService/LockUser`, {
+      method: "POST",
+      headers: withCookie(t.baseUrl, s, { "connect-protocol-version": "1" }),
+      body: JSON.stringify({ userId: manager.userId }),
+    });
+    assert.equal(lock.status, 403);
+    assert.equal(((await lock.json()) as { code: string }).code, "permission_denied");
+    const resend = await fetch(`${t.baseUrl}/v1/users/${manager.userId}/resend-invite`, {
+      method: "POST",
+      headers,
+      body: "{}",
+    });
+    assert.equal(resend.status, 403);
+  });
+
+  test("a manager's session changes what its role allows", async () => {
+    const s = await consoleSignIn(t.baseUrl, manager.email, PASSWORD);
+    assert.equal(s.status, 200);
+    const invite = await fetch(`${t.baseUrl}/v1/users`, {
+      method: "POST",
+      headers: withCookie(t.baseUrl, s, { "x-tenant-id": t.defaultOrgId }),
+      body: JSON.stringify({ email: `${unique("new")}@example.com` }),
+    });
+    assert.equal(invite.status, 201, await invite.text());
+  });
+
+  test("a cross-site request with the cookie is refused, and so is one without the anti-CSRF token", async () => {
+    const s = await consoleSignIn(t.baseUrl, manager.email, PASSWORD);
+    const body = JSON.stringify({ email: `${unique("csrf")}@example.com` });
+    const cases: Array<[string, Record<string, string>]> = [
+      ["no token", { ...withCookie(t.baseUrl, s, { "x-tenant-id": t.defaultOrgId }), "x-usher-csrf": "" }],
+      ["wrong token", withCookie(t.baseUrl, s, { "x-tenant-id": t.defaultOrgId, "x-usher-csrf": "x".repeat(43) })],
+      [
+        "cross-site",
+        withCookie(t.baseUrl, s, {
+          "x-tenant-id": t.defaultOrgId,
+          "sec-fetch-site": "cross-site",
+          origin: "https://evil.example",
+        }),
+      ],
+      ["foreign origin", withCookie(t.baseUrl, s, { "x-tenant-id": t.defaultOrgId, origin: "https://evil.example" })],
+    ];
+    for (const [name, headers] of cases) {
+      const res = await fetch(`${t.baseUrl}/v1/users`, { method: "POST", headers, body });
+      assert.equal(res.status, 403, name);
+    }
+    const users = await t.app.db.query("select 1 from users where email like 'csrf-%'");
+    assert.equal(users.length, 0, "nothing was created");
+    // The session cookie carries these attributes on every sign-in.
+    const raw = await fetch(`${t.baseUrl}/ui/console/api/session`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: t.baseUrl },
+      body: JSON.stringify({ loginName: manager.email, password: PASSWORD }),
+    });
+    assert.match(raw.headers.get("set-cookie") ?? "", /; Path=\/; HttpOnly; SameSite=Strict; Max-Age=43200$/);
+    const crossSignIn = await fetch(`${t.baseUrl}/ui/console/api/session`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: "https://evil.example" },
+      body: JSON.stringify({ loginName: manager.email, password: PASSWORD }),
+    });
+    assert.equal(crossSignIn.status, 403);
+  });
+
+  test("sign-out ends the session at once; an idle session ends by itself", async () => {
+    const s = await consoleSignIn(t.baseUrl, manager.email, PASSWORD);
+    const headers = withCookie(t.baseUrl, s, { "x-tenant-id": t.defaultOrgId });
+    assert.equal((await fetch(`${t.baseUrl}/v1/users`, { headers })).status, 200);
+    const out = await fetch(`${t.baseUrl}/ui/console/api/session`, { method: "DELETE", headers });
+    assert.equal(out.status, 204);
+    assert.equal((await fetch(`${t.baseUrl}/v1/users`, { headers })).status, 401);
+
+    const idle = await consoleSignIn(t.baseUrl, manager.email, PASSWORD);
+    const idleHeaders = withCookie(t.baseUrl, idle, { "x-tenant-id": t.defaultOrgId });
+    assert.equal((await fetch(`${t.baseUrl}/v1/users`, { headers: idleHeaders })).status, 200);
+    t.advance(31 * 60_000);
+    assert.equal((await fetch(`${t.baseUrl}/v1/users`, { headers: idleHeaders })).status, 401);
+    const stored = await t.app.db.query<{ token_hash: string }>("select token_hash from tokens where console");
+    for (const r of stored) assert.doesNotMatch(r.token_hash, /usher_console_/, "only hashes are stored");
+  });
+
+  test("sign-in answers the same for an unknown address and a wrong password, after a password check either way", async () => {
+    const unknown = await consoleSignIn(t.baseUrl, `${unique("nobody")}@example.com`, PASSWORD);
+    const wrong = await consoleSignIn(t.baseUrl, viewer.email, "Wrong password 1!");
+    const noRole = await createUser(t.baseUrl, t.adminToken, {
+      password: { password: PASSWORD, changeRequired: false },
+    });
+    const outsider = await consoleSignIn(t.baseUrl, noRole.email, PASSWORD);
+    for (const r of [unknown, wrong, outsider]) {
+      assert.equal(r.status, 401);
+      assert.deepEqual(r.body, unknown.body);
+      assert.equal(r.cookie, "");
+    }
+    assert.equal(unknown.body.code, "invalid_credentials");
+    // An argon2id verification (~tens of ms here) runs for an unknown name too; without it the
+    // unknown name would answer many times faster than the wrong password.
+    assert.ok(unknown.ms > wrong.ms / 3, `unknown ${unknown.ms} ms vs wrong password ${wrong.ms} ms`);
+  });
+});
