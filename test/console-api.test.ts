@@ -90,7 +90,10 @@ describe("console sessions through the APIs the console uses", () => {
     const body = JSON.stringify({ email: `${unique("csrf")}@example.com` });
     const cases: Array<[string, Record<string, string>]> = [
       ["no token", { ...withCookie(t.baseUrl, s, { "x-tenant-id": t.defaultOrgId }), "x-usher-csrf": "" }],
-      ["wrong token", withCookie(t.baseUrl, s, { "x-tenant-id": t.defaultOrgId, "x-usher-csrf": "x".repeat(43) })],
+      [
+        "wrong token",
+        withCookie(t.baseUrl, s, { "x-tenant-id": t.defaultOrgId, "x-usher-csrf": "x".repeat(43) }),
+      ],
       [
         "cross-site",
         withCookie(t.baseUrl, s, {
@@ -99,7 +102,10 @@ describe("console sessions through the APIs the console uses", () => {
           origin: "https://evil.example",
         }),
       ],
-      ["foreign origin", withCookie(t.baseUrl, s, { "x-tenant-id": t.defaultOrgId, origin: "https://evil.example" })],
+      [
+        "foreign origin",
+        withCookie(t.baseUrl, s, { "x-tenant-id": t.defaultOrgId, origin: "https://evil.example" }),
+      ],
     ];
     for (const [name, headers] of cases) {
       const res = await fetch(`${t.baseUrl}/v1/users`, { method: "POST", headers, body });
@@ -135,7 +141,9 @@ describe("console sessions through the APIs the console uses", () => {
     assert.equal((await fetch(`${t.baseUrl}/v1/users`, { headers: idleHeaders })).status, 200);
     t.advance(31 * 60_000);
     assert.equal((await fetch(`${t.baseUrl}/v1/users`, { headers: idleHeaders })).status, 401);
-    const stored = await t.app.db.query<{ token_hash: string }>("select token_hash from tokens where console");
+    const stored = await t.app.db.query<{ token_hash: string }>(
+      "select token_hash from tokens where console",
+    );
     for (const r of stored) assert.doesNotMatch(r.token_hash, /usher_console_/, "only hashes are stored");
   });
 

@@ -45,7 +45,9 @@ describe("the console in Chromium: a newcomer's first hour", { skip: browserSkip
   }
 
   test("the first admin sets a password through the printed link, then signs in", async () => {
-    assert.ok(initLink.startsWith(t.baseUrl.replace("127.0.0.1", "localhost")) || initLink.includes("/ui/login/"));
+    assert.ok(
+      initLink.startsWith(t.baseUrl.replace("127.0.0.1", "localhost")) || initLink.includes("/ui/login/"),
+    );
     const link = new URL(initLink);
     await page.goto(`${t.baseUrl}${link.pathname}${link.search}`);
     await page.fill("#password", PASSWORD);
@@ -70,8 +72,11 @@ describe("the console in Chromium: a newcomer's first hour", { skip: browserSkip
     await page.getByLabel("Password").fill(PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByRole("heading", { name: "Users" }).waitFor();
-    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
-    assert.doesNotMatch(stored, /usher_console_|csrf/i, "no session or token in web storage");
+    // Runs in the page (the test's own TypeScript has no DOM types).
+    const stored = await page.evaluate(
+      "JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage })",
+    );
+    assert.doesNotMatch(String(stored), /usher_console_|csrf/i, "no session or token in web storage");
   });
 
   test("invite, see the mail arrive, resend, correct the address, and see a failed delivery's reason", async () => {
@@ -126,7 +131,10 @@ describe("the console in Chromium: a newcomer's first hour", { skip: browserSkip
     await page.getByRole("link", { name: "Grace Hopper" }).click();
     // Grace had her invite and two resends: the send throttle's burst (3) is used up.
     await page.getByRole("button", { name: "Resend invite" }).click();
-    await page.getByRole("alert").getByText(/possible again in \d+ s/).waitFor();
+    await page
+      .getByRole("alert")
+      .getByText(/possible again in \d+ s/)
+      .waitFor();
 
     await page.getByRole("link", { name: "API keys" }).click();
     await page.getByLabel("Name").fill("CRM sync");

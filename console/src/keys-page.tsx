@@ -100,10 +100,12 @@ export function KeysPage() {
             <tbody>
               {keys.map((k) => (
                 <tr key={k.id}>
-                  <td>{k.name}</td>
-                  <td>{k.roles.join(", ")}</td>
-                  <td>{formatTime(lang, k.created_at)}</td>
-                  <td>{k.last_used_at ? formatTime(lang, k.last_used_at) : t("never")}</td>
+                  <td data-label={t("keyName")}>{k.name}</td>
+                  <td data-label={t("roles")}>{k.roles.join(", ")}</td>
+                  <td data-label={t("created")}>{formatTime(lang, k.created_at)}</td>
+                  <td data-label={t("lastUsed")}>
+                    {k.last_used_at ? formatTime(lang, k.last_used_at) : t("never")}
+                  </td>
                   <td>
                     {k.revoked_at ? (
                       formatTime(lang, k.revoked_at)

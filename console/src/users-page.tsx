@@ -16,7 +16,7 @@ export function waitingFor(u: User, t: (k: TextKey) => string, lang: "en" | "de"
 
 /** Users of the organization: filter by email and state, newest first, a page at a time (keyset). */
 export function UsersPage() {
-  const { t, lang, orgId } = useApp();
+  const { t, lang } = useApp();
   const [email, setEmail] = useState("");
   const [status, setStatus] = useState("");
   const [cursors, setCursors] = useState<string[]>([]);
@@ -87,15 +87,15 @@ export function UsersPage() {
             <tbody>
               {page.data.map((u) => (
                 <tr key={u.id}>
-                  <td>
+                  <td data-label={t("name")}>
                     <Link to={`/users/${u.id}`}>{u.name || u.email}</Link>
                   </td>
-                  <td>{u.email}</td>
-                  <td>
+                  <td data-label={t("email")}>{u.email}</td>
+                  <td data-label={t("state")}>
                     <span className={`badge ${u.status}`}>{t(u.status)}</span>
                   </td>
-                  <td>{waitingFor(u, t, lang)}</td>
-                  <td>{formatTime(lang, u.created_at)}</td>
+                  <td data-label={t("waitingFor")}>{waitingFor(u, t, lang)}</td>
+                  <td data-label={t("created")}>{formatTime(lang, u.created_at)}</td>
                 </tr>
               ))}
             </tbody>
