@@ -22,7 +22,16 @@ export interface Settings {
   profile: Array<[string, string]> | undefined;
 }
 
-export const PHASES = ["postgres", "ceilings", "workers", "profile", "peer", "delivery", "embedded"] as const;
+export const PHASES = [
+  "postgres",
+  "ceilings",
+  "workers",
+  "profile",
+  "peer",
+  "delivery",
+  "embedded",
+  "console",
+] as const;
 export type Phase = (typeof PHASES)[number];
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
