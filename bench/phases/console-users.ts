@@ -17,7 +17,7 @@ export interface ConsolePageStep {
 /**
  * The console's users page over `count` users of one organization on PostgreSQL: the tenant API
  * calls the page makes (`GET /v1/users`, 25 a page: the first, one 50,000 users deep by keyset
- * cursor, a state filter, an email search), timed from request to last byte on loopback — the
+ * cursor, each state filter, an email search), timed from request to last byte on loopback — the
  * server's time plus a loopback round trip.
  */
 export async function runConsoleUsers(
@@ -30,13 +30,29 @@ export async function runConsoleUsers(
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "usher-bench-console-"));
   const config = loadConfig({
     env: {},
-    overrides: { port: 0, host: "127.0.0.1", dataDir, databaseUrl, logLevel: "silent", dbPoolSize: 4 },
+    overrides: {
+      port: 0,
+      host: "127.0.0.1",
+      dataDir,
+      databaseUrl,
+      logLevel: "silent",
+      dbPoolSize: 4,
+      dbStatementTimeout: 120_000,
+    },
   });
   const app = await createApp({ config, announce: () => {} });
   try {
     const { port, bootstrap } = await app.start();
     const orgId = bootstrap.defaultOrgId;
     const ids = await seedUsers(app.db, [orgId], count);
+    // A realistic mix: most people have accepted (active), one in ten is still invited, a few
+    // are locked or deactivated.
+    await app.db.query(
+      `update users set email_verified = (('x' || substr(md5(id), 1, 8))::bit(32)::int & 1023) >= 102,
+         state = case (('x' || substr(md5(id), 9, 8))::bit(32)::int & 1023) when 0 then 4 when 1 then 2 else state end
+        where org_id = $1 and type = 'human' and username like 'seed-%'`,
+      [orgId],
+    );
     await app.db.query("analyze users");
     const token = readFileSync(config.firstInstancePatPath, "utf8").trim();
     const base = `http://127.0.0.1:${port}/v1/users`;
@@ -59,7 +75,9 @@ export async function runConsoleUsers(
     const pages: Array<[string, string]> = [
       ["first page", "limit=25"],
       ["50,000 deep (keyset)", `limit=25&cursor=${encodeURIComponent(deep)}`],
-      ["state filter (active)", "limit=25&status=active"],
+      ["state filter: invited", "limit=25&status=invited"],
+      ["state filter: active", "limit=25&status=active"],
+      ["state filter: locked", "limit=25&status=locked"],
       ["email search", `limit=25&email=${encodeURIComponent(email ?? "")}`],
     ];
     const steps: ConsolePageStep[] = [];

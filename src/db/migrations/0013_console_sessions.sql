@@ -4,3 +4,13 @@
 -- that lists of personal access tokens leave it out. Its `expires_at` is the absolute end; the
 -- idle end is `last_used_at` plus the configured idle timeout.
 alter table tokens add column console boolean not null default false;
+
+-- The console's users page filters an organization's users by state, newest first, a page at a
+-- time. Most users are active, so that filter finds a page at once in users_org_created; the
+-- states a person looks for when someone is stuck are rare, and without these a page of them
+-- would read every user of the organization. The predicates are the tenant API's status filters
+-- (queries/tenant-users.ts), word for word, so the planner can use them.
+create index users_org_invited on users (org_id, created_at, id)
+  where type = 'human' and state in (1, 6) and not email_verified and password_hash is null;
+create index users_org_locked on users (org_id, created_at, id) where type = 'human' and state = 4;
+create index users_org_disabled on users (org_id, created_at, id) where type = 'human' and state = 2;
