@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { rest } from "./helpers/clients.ts";
 import { consoleSignIn, withCookie } from "./helpers/console.ts";
+import { type SmtpCatcher, startSmtpCatcher } from "./helpers/smtp-catcher.ts";
 import { startTestApp, type TestApp, unique } from "./helpers/test-app.ts";
 import { createUser } from "./helpers/users.ts";
 
@@ -9,12 +10,18 @@ const PASSWORD = "Correct horse 9!";
 
 describe("console sessions through the APIs the console uses", () => {
   let t: TestApp;
+  let smtp: SmtpCatcher;
   let initLink = "";
   let viewer: { userId: string; email: string };
   let manager: { userId: string; email: string };
+  // Sessions made once: sign-in is throttled per client address (10, then one every 30 s).
+  let viewerSession: Awaited<ReturnType<typeof consoleSignIn>>;
+  let managerSession: Awaited<ReturnType<typeof consoleSignIn>>;
 
   before(async () => {
+    smtp = await startSmtpCatcher();
     t = await startTestApp({
+      config: { smtpUrl: smtp.url, deliveryMaxAttempts: 1 },
       announce: (text) => {
         initLink = /(http\S+\/ui\/login\/user\/init\?\S+)/.exec(text)?.[1] ?? initLink;
       },
@@ -32,8 +39,13 @@ describe("console sessions through the APIs the console uses", () => {
     };
     viewer = await member("ORG_USER_VIEWER");
     manager = await member("ORG_USER_MANAGER");
+    viewerSession = await consoleSignIn(t.baseUrl, viewer.email, PASSWORD);
+    managerSession = await consoleSignIn(t.baseUrl, manager.email, PASSWORD);
   });
-  after(() => t?.stop());
+  after(async () => {
+    await t?.stop();
+    await smtp?.close();
+  });
 
   test("the first start creates a human admin in INITIAL and shows the link to set its password once", async () => {
     assert.match(initLink, /\/ui\/login\/user\/init\?userID=[^&]+&code=[A-Z0-9]{6}&orgID=/);
@@ -47,7 +59,7 @@ describe("console sessions through the APIs the console uses", () => {
   });
 
   test("a viewer's session reads but every change is PERMISSION_DENIED by the API itself", async () => {
-    const s = await consoleSignIn(t.baseUrl, viewer.email, PASSWORD);
+    const s = viewerSession;
     assert.equal(s.status, 200, JSON.stringify(s.body));
     assert.match(s.cookie, /^usher_console=usher_console_/);
     const headers = withCookie(t.baseUrl, s, { "x-tenant-id": t.defaultOrgId });
@@ -75,7 +87,7 @@ describe("console sessions through the APIs the console uses", () => {
   });
 
   test("a manager's session changes what its role allows", async () => {
-    const s = await consoleSignIn(t.baseUrl, manager.email, PASSWORD);
+    const s = managerSession;
     assert.equal(s.status, 200);
     const invite = await fetch(`${t.baseUrl}/v1/users`, {
       method: "POST",
@@ -86,7 +98,7 @@ describe("console sessions through the APIs the console uses", () => {
   });
 
   test("a cross-site request with the cookie is refused, and so is one without the anti-CSRF token", async () => {
-    const s = await consoleSignIn(t.baseUrl, manager.email, PASSWORD);
+    const s = managerSession;
     const body = JSON.stringify({ email: `${unique("csrf")}@example.com` });
     const cases: Array<[string, Record<string, string>]> = [
       ["no token", { ...withCookie(t.baseUrl, s, { "x-tenant-id": t.defaultOrgId }), "x-usher-csrf": "" }],
@@ -126,6 +138,61 @@ describe("console sessions through the APIs the console uses", () => {
       body: JSON.stringify({ loginName: manager.email, password: PASSWORD }),
     });
     assert.equal(crossSignIn.status, 403);
+  });
+
+  test("a user's events and the tenant's deliveries: counts, a failed message's reason, retry by a manager only", async () => {
+    const m = managerSession;
+    const v = viewerSession;
+    const asManager = withCookie(t.baseUrl, m, { "x-tenant-id": t.defaultOrgId });
+    const asViewer = withCookie(t.baseUrl, v, { "x-tenant-id": t.defaultOrgId });
+    smtp.rejectWith(550, "5.1.1 no such mailbox");
+    const email = `${unique("bounce")}@example.com`;
+    const created = await fetch(`${t.baseUrl}/v1/users`, {
+      method: "POST",
+      headers: asManager,
+      body: JSON.stringify({ email }),
+    });
+    assert.equal(created.status, 201);
+    const userId = ((await created.json()) as { id: string }).id;
+    type Deliveries = {
+      counts: Record<string, number>;
+      data: Array<{ id: string; user_id: string; status: string; last_error: string | null }>;
+    };
+    let failed: Deliveries["data"][number] | undefined;
+    for (let i = 0; i < 100 && !failed; i++) {
+      const res = await fetch(`${t.baseUrl}/v1/deliveries?status=failed`, { headers: asViewer });
+      assert.equal(res.status, 200);
+      const body = (await res.json()) as Deliveries;
+      failed = body.data.find((d) => d.user_id === userId);
+      if (failed) assert.ok((body.counts.failed ?? 0) >= 1);
+      else await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(failed, "the refused mail is listed as failed");
+    assert.match(failed.last_error ?? "", /550/);
+
+    const events = await fetch(`${t.baseUrl}/v1/users/${userId}/events`, { headers: asViewer });
+    assert.equal(events.status, 200);
+    const types = ((await events.json()) as { data: Array<{ type: string }> }).data.map((e) => e.type);
+    assert.deepEqual(types.slice(-2), ["user.human.invite.code.added", "user.human.added"]);
+
+    const byViewer = await fetch(`${t.baseUrl}/v1/deliveries/${failed.id}/retry`, {
+      method: "POST",
+      headers: asViewer,
+    });
+    assert.equal(byViewer.status, 403);
+    smtp.rejectWith(undefined);
+    const retried = await fetch(`${t.baseUrl}/v1/deliveries/${failed.id}/retry`, {
+      method: "POST",
+      headers: asManager,
+    });
+    assert.equal(retried.status, 200, await retried.text());
+    await smtp.waitFor((mail) => mail.to.includes(email));
+    const again = await fetch(`${t.baseUrl}/v1/deliveries/${failed.id}/retry`, {
+      method: "POST",
+      headers: asManager,
+    });
+    assert.equal(again.status, 409);
+    assert.equal(((await again.json()) as { code: string }).code, "not_failed");
   });
 
   test("sign-out ends the session at once; an idle session ends by itself", async () => {

@@ -14,3 +14,6 @@ create index users_org_invited on users (org_id, created_at, id)
   where type = 'human' and state in (1, 6) and not email_verified and password_hash is null;
 create index users_org_locked on users (org_id, created_at, id) where type = 'human' and state = 4;
 create index users_org_disabled on users (org_id, created_at, id) where type = 'human' and state = 2;
+
+-- The deliveries page lists an organization's failed messages, newest first; they are rare.
+create index outbox_org_failed on outbox (org_id, created_at, id) where status = 'failed';
