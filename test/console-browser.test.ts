@@ -33,11 +33,11 @@ describe("the console in Chromium: a newcomer's first hour", { skip: browserSkip
     await smtp?.close();
   });
 
-  /** The timeline's entries as text, once `predicate` holds for them (the page polls). */
+  /** The timeline's messages as text, once `predicate` holds for them (the page polls). */
   async function timelineUntil(predicate: (items: string[]) => boolean): Promise<string[]> {
     const deadline = Date.now() + 15_000;
     for (;;) {
-      const items = await page.locator(".timeline li").allInnerTexts();
+      const items = await page.locator(".timeline li:not(.event)").allInnerTexts();
       if (predicate(items)) return items;
       if (Date.now() > deadline) throw new Error(`timeline never matched: ${JSON.stringify(items)}`);
       await page.waitForTimeout(250);
@@ -97,6 +97,10 @@ describe("the console in Chromium: a newcomer's first hour", { skip: browserSkip
     await page.getByRole("status").getByText("Done.").waitFor();
     await timelineUntil((items) => items.length === 2 && items.every((i) => /sent/.test(i)));
     assert.equal(smtp.mails.filter((m) => m.to.includes(email)).length, 2);
+    // The events beside the messages: each code added, and sent.
+    const events = await page.locator(".timeline li.event").allInnerTexts();
+    assert.equal(events.filter((e) => e.startsWith("invite.code.added")).length, 2, JSON.stringify(events));
+    assert.ok(events.some((e) => e.startsWith("added")));
 
     const corrected = `${unique("corrected")}@example.com`;
     await page.getByLabel("Corrected email address (optional)").fill(corrected);
@@ -120,6 +124,15 @@ describe("the console in Chromium: a newcomer's first hour", { skip: browserSkip
     smtp.rejectWith(undefined);
     await consoleShots(page, "user-failed");
 
+    // The deliveries page lists it with the provider's reason; a retry sends it.
+    await page.getByRole("link", { name: "Deliveries", exact: true }).click();
+    const failedRow = page.getByRole("row", { name: /mailbox unavailable/ });
+    await failedRow.waitFor();
+    await consoleShots(page, "deliveries");
+    await failedRow.getByRole("button", { name: "Retry" }).click();
+    await page.getByRole("status").getByText("Done.").waitFor();
+    await smtp.waitFor((m) => m.to.some((to) => to.startsWith("bounce-")));
+
     await page.getByRole("link", { name: "Users", exact: true }).click();
     await page.getByRole("link", { name: "Grace Hopper" }).waitFor();
     const row = page.getByRole("row", { name: /Grace Hopper/ });
@@ -135,6 +148,15 @@ describe("the console in Chromium: a newcomer's first hour", { skip: browserSkip
       .getByRole("alert")
       .getByText(/possible again in \d+ s/)
       .waitFor();
+
+    await page.getByRole("link", { name: "Message texts" }).click();
+    await page.getByLabel("Subject").fill("Welcome to {{.ApplicationName}}, friend");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.locator("section strong", { hasText: "Welcome to" }).waitFor();
+    await consoleShots(page, "message-texts");
+    await page.getByRole("button", { name: "Reset to default" }).click();
+    await page.getByRole("status").getByText("Done.").waitFor();
+    await page.locator("section strong", { hasText: "Welcome to" }).waitFor({ state: "detached" });
 
     await page.getByRole("link", { name: "API keys" }).click();
     await page.getByLabel("Name").fill("CRM sync");

@@ -132,3 +132,32 @@ export interface ApiKey {
   revoked_at: string | null;
   raw_key?: string;
 }
+
+export interface UserEvent {
+  sequence: number;
+  type: string;
+  created_at: string;
+}
+
+export interface Delivery {
+  id: string;
+  user_id: string;
+  type: string;
+  recipient: string;
+  status: string;
+  attempts: number;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Deliveries extends Page<Delivery> {
+  counts: Record<string, number>;
+}
+
+export interface Preview {
+  subject: string;
+  text: string;
+  html: string;
+  language: string;
+}

@@ -87,6 +87,7 @@ const en = {
   greeting: "Greeting",
   text: "Text",
   buttonText: "Button text",
+  retry: "Retry",
 };
 export type TextKey = keyof typeof en;
 
@@ -178,6 +179,7 @@ const de: Record<TextKey, string> = {
   greeting: "Anrede",
   text: "Text",
   buttonText: "Text der Schaltfläche",
+  retry: "Erneut versuchen",
 };
 
 export type Lang = "en" | "de";

@@ -3,12 +3,14 @@ import { StrictMode, useCallback, useEffect, useMemo, useState } from "react";
 import { createRoot } from "react-dom/client";
 import { type Session, session, setApiSession } from "./api.ts";
 import { type AppContext, BASE, Ctx } from "./app-context.ts";
+import { DeliveriesPage } from "./deliveries-page.tsx";
 import { initialLang, type Lang, translator } from "./i18n.ts";
 import { InvitePage } from "./invite-page.tsx";
 import { KeysPage } from "./keys-page.tsx";
 import { Link } from "./link.tsx";
 import { OrgsPage } from "./orgs-page.tsx";
 import { SignIn } from "./sign-in.tsx";
+import { TextsPage } from "./texts-page.tsx";
 import { UserPage } from "./user-page.tsx";
 import { UsersPage } from "./users-page.tsx";
 
@@ -83,6 +85,8 @@ function App() {
   const nav: Array<[string, string]> = [
     ["/users", t("users")],
     ["/invite", t("invite")],
+    ["/deliveries", t("deliveries")],
+    ["/texts", t("texts")],
     ["/keys", t("apiKeys")],
   ];
   if (me.instanceRoles.length > 0) nav.push(["/orgs", t("orgs")]);
@@ -123,6 +127,10 @@ function App() {
           <UserPage key={userMatch[1]} id={decodeURIComponent(userMatch[1] ?? "")} />
         ) : path === "/invite" ? (
           <InvitePage />
+        ) : path === "/deliveries" ? (
+          <DeliveriesPage />
+        ) : path === "/texts" ? (
+          <TextsPage />
         ) : path === "/keys" ? (
           <KeysPage />
         ) : path === "/orgs" ? (

@@ -1,5 +1,5 @@
 import { type FormEvent, useCallback, useEffect, useState } from "react";
-import { type Message, type Page, tenantApi, type User, zitadel } from "./api.ts";
+import { type Message, type Page, tenantApi, type User, type UserEvent, zitadel } from "./api.ts";
 import { useApp } from "./app-context.ts";
 import { formatTime, type TextKey } from "./i18n.ts";
 import { Link } from "./link.tsx";
@@ -15,16 +15,19 @@ export function UserPage({ id }: { id: string }) {
   const { t, lang, canWrite, navigate } = useApp();
   const [user, setUser] = useState<User | null>(null);
   const [messages, setMessages] = useState<Message[]>([]);
+  const [events, setEvents] = useState<UserEvent[]>([]);
   const [outcome, setOutcome] = useState<Outcome>(null);
   const [confirming, setConfirming] = useState(false);
 
   const load = useCallback(async () => {
-    const [u, m] = await Promise.all([
+    const [u, m, e] = await Promise.all([
       tenantApi<User>(`/users/${id}`),
       tenantApi<Page<Message>>(`/users/${id}/messages?limit=50`),
+      tenantApi<Page<UserEvent>>(`/users/${id}/events?limit=100`),
     ]);
     setUser(u);
     setMessages(m.data);
+    setEvents(e.data);
   }, [id]);
 
   useEffect(() => {
@@ -163,32 +166,52 @@ export function UserPage({ id }: { id: string }) {
         <h2 id="timeline">
           {t("timeline")} <small className="note">({t("live")})</small>
         </h2>
-        {messages.length === 0 ? (
+        {messages.length + events.length === 0 ? (
           <p>{t("none")}</p>
         ) : (
           <ol className="timeline" aria-live="polite">
-            {messages.map((m) => (
-              <li key={m.id} className={`status-${m.status}`}>
-                <div>
-                  <strong>{m.type}</strong> → {m.recipient}{" "}
-                  <span className={`badge ${m.status}`}>{t(m.status as TextKey) || m.status}</span>
-                </div>
-                <div className="note">
-                  {formatTime(lang, m.created_at)} · {m.attempts} {t("attempts")}
-                  {m.sent_at ? ` · ${t("sentAt")} ${formatTime(lang, m.sent_at)}` : ""}
-                </div>
-                {m.last_error && (
-                  <div className="provider">
-                    {t("providerAnswer")}: <code>{m.last_error}</code>
+            {timeline(messages, events).map((item) =>
+              item.kind === "message" ? (
+                <li key={item.m.id} className={`status-${item.m.status}`}>
+                  <div>
+                    <strong>{item.m.type}</strong> → {item.m.recipient}{" "}
+                    <span className={`badge ${item.m.status}`}>
+                      {t(item.m.status as TextKey) || item.m.status}
+                    </span>
                   </div>
-                )}
-              </li>
-            ))}
+                  <div className="note">
+                    {formatTime(lang, item.m.created_at)} · {item.m.attempts} {t("attempts")}
+                    {item.m.sent_at ? ` · ${t("sentAt")} ${formatTime(lang, item.m.sent_at)}` : ""}
+                  </div>
+                  {item.m.last_error && (
+                    <div className="provider">
+                      {t("providerAnswer")}: <code>{item.m.last_error}</code>
+                    </div>
+                  )}
+                </li>
+              ) : (
+                <li key={`e${item.e.sequence}`} className="event">
+                  <div>{item.e.type.replace(/^user\.(human\.)?/, "")}</div>
+                  <div className="note">{formatTime(lang, item.e.created_at)}</div>
+                </li>
+              ),
+            )}
           </ol>
         )}
       </section>
     </main>
   );
+}
+
+type TimelineItem = { kind: "message"; at: string; m: Message } | { kind: "event"; at: string; e: UserEvent };
+
+/** Messages and events in one list, newest first (a message before the event of the same instant). */
+function timeline(messages: Message[], events: UserEvent[]): TimelineItem[] {
+  const items: TimelineItem[] = [
+    ...messages.map((m) => ({ kind: "message" as const, at: m.created_at, m })),
+    ...events.map((e) => ({ kind: "event" as const, at: e.created_at, e })),
+  ];
+  return items.sort((a, b) => b.at.localeCompare(a.at) || (a.kind === "message" ? -1 : 1));
 }
 
 function escapePattern(s: string): string {
