@@ -94,7 +94,16 @@ describe("console sessions through the APIs the console uses", () => {
       headers: withCookie(t.baseUrl, s, { "x-tenant-id": t.defaultOrgId }),
       body: JSON.stringify({ email: `${unique("new")}@example.com` }),
     });
-    assert.equal(invite.status, 201, await invite.text());
+    const created = (await invite.json()) as { email: string };
+    assert.equal(invite.status, 201, JSON.stringify(created));
+    const email = created.email;
+    // The users page searches the start of the name, family name, email or username, in any case.
+    const part = email.slice(0, 10).toUpperCase();
+    const found = await fetch(`${t.baseUrl}/v1/users?q=${encodeURIComponent(part)}`, {
+      headers: withCookie(t.baseUrl, s, { "x-tenant-id": t.defaultOrgId }),
+    });
+    const emails = ((await found.json()) as { data: Array<{ email: string }> }).data.map((u) => u.email);
+    assert.deepEqual(emails, [email]);
   });
 
   test("a cross-site request with the cookie is refused, and so is one without the anti-CSRF token", async () => {

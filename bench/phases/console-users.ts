@@ -17,7 +17,7 @@ export interface ConsolePageStep {
 /**
  * The console's users page over `count` users of one organization on PostgreSQL: the tenant API
  * calls the page makes (`GET /v1/users`, 25 a page: the first, one 50,000 users deep by keyset
- * cursor, each state filter, an email search), timed from request to last byte on loopback — the
+ * cursor, each state filter, an email filter, a search), timed from request to last byte on loopback — the
  * server's time plus a loopback round trip.
  */
 export async function runConsoleUsers(
@@ -78,7 +78,9 @@ export async function runConsoleUsers(
       ["state filter: invited", "limit=25&status=invited"],
       ["state filter: active", "limit=25&status=active"],
       ["state filter: locked", "limit=25&status=locked"],
-      ["email search", `limit=25&email=${encodeURIComponent(email ?? "")}`],
+      ["email filter (exact)", `limit=25&email=${encodeURIComponent(email ?? "")}`],
+      ["search, a rare start", `limit=25&q=${encodeURIComponent("seed user 4242")}`],
+      ["search, a start every user has", "limit=25&q=seed"],
     ];
     const steps: ConsolePageStep[] = [];
     for (const [page, query] of pages) {

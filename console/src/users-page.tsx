@@ -14,7 +14,7 @@ export function waitingFor(u: User, t: (k: TextKey) => string, lang: "en" | "de"
   return t("waitNothing");
 }
 
-/** Users of the organization: filter by email and state, newest first, a page at a time (keyset). */
+/** Users of the organization: search name, email or username, filter by state, newest first, a page at a time (keyset). */
 export function UsersPage() {
   const { t, lang } = useApp();
   const [email, setEmail] = useState("");
@@ -26,7 +26,7 @@ export function UsersPage() {
 
   useEffect(() => {
     const q = new URLSearchParams({ limit: "25" });
-    if (email) q.set("email", email);
+    if (email) q.set("q", email);
     if (status) q.set("status", status);
     if (cursor) q.set("cursor", cursor);
     setPage(null);
@@ -49,24 +49,26 @@ export function UsersPage() {
   return (
     <main id="main">
       <h1>{t("users")}</h1>
-      <form className="filters" onSubmit={search}>
-        <label>
-          {t("search")}
-          <input name="email" type="search" defaultValue={email} />
-        </label>
-        <label>
-          {t("state")}
-          <select name="status" defaultValue={status}>
-            <option value="">{t("all")}</option>
-            {STATES.map((s) => (
-              <option key={s} value={s}>
-                {t(s)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button type="submit">{t("searchButton")}</button>
-      </form>
+      <search>
+        <form className="filters" onSubmit={search}>
+          <label>
+            {t("search")}
+            <input name="email" type="search" defaultValue={email} maxLength={100} />
+          </label>
+          <label>
+            {t("state")}
+            <select name="status" defaultValue={status}>
+              <option value="">{t("all")}</option>
+              {STATES.map((s) => (
+                <option key={s} value={s}>
+                  {t(s)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="submit">{t("searchButton")}</button>
+        </form>
+      </search>
       <OutcomeLine outcome={outcome} />
       {page === null ? (
         <p aria-live="polite">{t("loading")}</p>

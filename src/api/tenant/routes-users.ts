@@ -77,6 +77,7 @@ export function userRoutes(deps: CommandDeps): TenantRoute[] {
           after: decodeCursor(c.query.cursor),
           email: c.query.email as string | undefined,
           status: c.query.status as string | undefined,
+          q: c.query.q as string | undefined,
         });
         return { status: 200, body: page(rows, limit, userView) };
       },

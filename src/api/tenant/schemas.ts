@@ -113,6 +113,13 @@ export const ListUsersQuery = Type.Object(
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 250, default: 50 })),
     cursor: Type.Optional(Type.String({ maxLength: 200 })),
     email: Type.Optional(Type.String({ maxLength: 200 })),
+    q: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 100,
+        description: "The start of the name, family name, email address or username (any case)",
+      }),
+    ),
     status: Type.Optional(
       Type.Union([
         Type.Literal("invited"),

@@ -17,3 +17,9 @@ create index users_org_disabled on users (org_id, created_at, id) where type = '
 
 -- The deliveries page lists an organization's failed messages, newest first; they are rare.
 create index outbox_org_failed on outbox (org_id, created_at, id) where status = 'failed';
+
+-- The users page's search matches the start of the display name, family name, email or username
+-- (any case); with these (and users_org_email_lower, users_username_pattern) each is an index
+-- range, so a search stays fast over any number of users.
+create index users_org_display_lower on users (org_id, lower(display_name) text_pattern_ops);
+create index users_org_family_lower on users (org_id, lower(family_name) text_pattern_ops);
