@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
+import { assertAccessible, focusOrder } from "./helpers/a11y.ts";
 import { browserSkip, launchBrowser } from "./helpers/browser.ts";
 import { consoleShots } from "./helpers/console.ts";
 import { type SmtpCatcher, startSmtpCatcher } from "./helpers/smtp-catcher.ts";
@@ -64,6 +65,8 @@ describe("the console in Chromium: a newcomer's first hour", { skip: browserSkip
 
     await page.goto(`${t.baseUrl}/`);
     await page.getByLabel("Email or username").waitFor();
+    await assertAccessible(page);
+    assert.deepEqual(await focusOrder(page), ["Deutsch", "loginName", "password", "Sign in"]);
     await consoleShots(page, "sign-in");
     await page.getByLabel("Email or username").fill("admin@localhost");
     await page.getByLabel("Password").fill("wrong password");
@@ -72,6 +75,7 @@ describe("the console in Chromium: a newcomer's first hour", { skip: browserSkip
     await page.getByLabel("Password").fill(PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByRole("heading", { name: "Users" }).waitFor();
+    await assertAccessible(page);
     // Runs in the page (the test's own TypeScript has no DOM types).
     const stored = await page.evaluate(
       "JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage })",
@@ -92,6 +96,7 @@ describe("the console in Chromium: a newcomer's first hour", { skip: browserSkip
     await page.getByRole("link", { name: "Open the user" }).click();
     await page.getByRole("heading", { name: "Grace Hopper" }).waitFor();
     await timelineUntil((items) => items.length === 1 && /sent/.test(items[0] ?? ""));
+    await assertAccessible(page);
 
     await page.getByRole("button", { name: "Resend invite" }).click();
     await page.getByRole("status").getByText("Done.").waitFor();

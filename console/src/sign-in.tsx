@@ -27,11 +27,11 @@ export function SignIn({ t, onSignedIn }: { t: T; onSignedIn: () => void }) {
       <form onSubmit={submit} className="card">
         <label>
           {t("loginName")}
-          <input name="loginName" autoComplete="username" required />
+          <input id="loginName" name="loginName" autoComplete="username" required />
         </label>
         <label>
           {t("password")}
-          <input name="password" type="password" autoComplete="current-password" required />
+          <input id="password" name="password" type="password" autoComplete="current-password" required />
         </label>
         <button type="submit" disabled={busy}>
           {busy ? t("signingIn") : t("signIn")}
