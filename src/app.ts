@@ -40,7 +40,7 @@ export async function createApp(options: AppOptions) {
   const log = options.log ?? pino({ level: config.logLevel, base: { service: "usher" } });
   const now = options.now ?? (() => new Date());
   // Policies first: a broken operator policy stops the start before anything is opened.
-  const authz = loadCedarAuthorizer({ policyDir: config.policyDir });
+  const authz = loadCedarAuthorizer({ policyDir: config.policyDir, cacheDir: config.dataDir });
   // Database errors in client terms (outage 503, timeout 504, unstorable input 400), for every surface.
   const db = withErrorKinds(
     options.db ??
@@ -80,7 +80,7 @@ export async function createApp(options: AppOptions) {
     },
     now,
   });
-  const probe = openProbe(config.databaseUrl);
+  const probe = openProbe(db.connectionString);
   let isReady = false;
   let stopped = false;
   /** Every ZITADEL service Usher serves and the methods it implements. */

@@ -10,7 +10,7 @@ import { OutboxWorker } from "../src/outbox/worker.ts";
 import { outboxQueries } from "../src/queries/outbox.ts";
 import { sharedDatabase } from "./helpers/shared-database.ts";
 import { startSmtpCatcher } from "./helpers/smtp-catcher.ts";
-import { TEST_DATABASE_URL, TEST_MASTER_KEY } from "./helpers/test-app.ts";
+import { TEST_MASTER_KEY } from "./helpers/test-app.ts";
 
 const keys = deriveKeys(parseMasterKey(TEST_MASTER_KEY));
 const USERS = 40;
@@ -81,9 +81,9 @@ test("two workers on one database mail each user's messages of a type in the ord
   // older is still being sent (by this worker's batch or by the other worker) would overtake it.
   const smtp = await startSmtpCatcher({ delayFor: (_to, nth) => (nth === 0 ? 400 : 0) });
   const shared = await sharedDatabase();
-  // On PostgreSQL each worker has its own pool, as two processes would; PGlite has one connection.
+  // Each worker has its own pool, as two processes would.
   const dbA = await shared.open();
-  const dbB = TEST_DATABASE_URL ? await shared.open() : dbA;
+  const dbB = await shared.open();
   const sent = { a: 0, b: 0 };
   const counting = (inner: Sender, side: "a" | "b"): Sender => ({
     name: inner.name,

@@ -1,4 +1,4 @@
 import { escalationProperty } from "./escalation/property.ts";
 
-// Issue 14.2: no credential can do more than its creator — the "codes" calls (test/escalation/).
+// Security invariant 2 (docs/SECURITY.md): no credential can do more than its creator — the "codes" calls (test/escalation/).
 escalationProperty((call) => call.group === "codes");

@@ -42,7 +42,7 @@ const mintPat = (token: string, userId: string) =>
 const listKeys = (token: string) =>
   rest(t.baseUrl, "GET", "/v1/api-keys", { token, headers: { "x-tenant-id": tenant } });
 
-describe("issue 14.2: a user_manager key cannot make itself admin", () => {
+describe("a user_manager key cannot make itself admin", () => {
   test("no PAT for the admin key's service account", async () => {
     const admin = await apiKey("admin");
     const manager = await apiKey("user_manager", admin.raw);

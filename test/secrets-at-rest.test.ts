@@ -1,4 +1,4 @@
-// Issue 14, invariant 3: no secret handed out by Usher is readable at rest. Every kind of call
+// Security invariant 3 (docs/SECURITY.md): no secret handed out by Usher is readable at rest. Every kind of call
 // that hands out a secret — codes returned or mailed, PATs, API keys, passwords set, with and
 // without Idempotency-Key, on every surface — runs once; then the whole database (every row of
 // every table of every schema, and pg_dump on PostgreSQL) and the process's log are searched

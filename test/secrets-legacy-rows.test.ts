@@ -1,4 +1,4 @@
-// Rows written before secrets were sealed at rest (issue 14): migration 0009 wipes them, and
+// Rows written before secrets were sealed at rest: migration 0009 wipes them, and
 // whatever still cannot be opened — a record of a process of the previous release, or one sealed
 // under another master key — is refused or shown as unreadable, never replayed, run twice, or a 500.
 import assert from "node:assert/strict";

@@ -4,7 +4,7 @@ import { rest } from "./helpers/clients.ts";
 import { startTestApp, type TestApp, unique } from "./helpers/test-app.ts";
 import { eventTypes } from "./helpers/v2-people.ts";
 
-// Issue 14: service accounts can be deactivated, locked and removed like people, on v2 and v1,
+// Service accounts can be deactivated, locked and removed like people, on v2 and v1,
 // and a deactivated, locked or removed account's tokens stop authenticating at once (the
 // caller cache hears the state change: migration 0007's triggers).
 

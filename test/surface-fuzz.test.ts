@@ -14,7 +14,7 @@ import { startTestApp, type TestApp } from "./helpers/test-app.ts";
  * (never a 5xx) and the database must be exactly as before.
  *
  * `USHER_FUZZ_REQUESTS` sets how many requests this file sends (default 1000, well under a
- * minute); the issue's run used 10,000 and more.
+ * minute); a longer run (10,000 and more) is for by hand.
  */
 const TOTAL = Number(process.env.USHER_FUZZ_REQUESTS ?? 1000);
 let t: TestApp;

@@ -16,7 +16,7 @@ import { freePort, startTestApp, TEST_MASTER_KEY } from "./helpers/test-app.ts";
 import { createUser } from "./helpers/users.ts";
 
 /**
- * The migrations of the release before the embedded server (main at ced8192, PGlite in
+ * The migrations of the release before the embedded server (main at 99e54f8, PGlite in
  * `<data dir>/pgdata`), by their SHA-256: the fixture below is that release's schema only while
  * these files are unchanged.
  */
@@ -32,6 +32,8 @@ const PREVIOUS_RELEASE_MIGRATIONS: Array<[string, string]> = [
     "0008_codes_bound_usernames_scoped.sql",
     "4c0fb86f20968d800373fd7549b37cbb740897b3a08cc171f025de42d5520a3e",
   ],
+  ["0009_secrets_sealed_at_rest.sql", "ae35c0e91faa3101cde7b50f1d3f1eb88432ca61c08d30426c63fa4458a5d2ce"],
+  ["0010_delivery_circuit.sql", "72176ca157c3cff51a48e18539437fdc5540b441ef1180cd901fb155bf4d182a"],
 ];
 const MIGRATIONS = fileURLToPath(new URL("../src/db/migrations/", import.meta.url));
 

@@ -114,7 +114,7 @@ describe("v1 state calls (spec §5.8)", () => {
             assert.equal(await stateOf(surface, p.userId), WIRE[Number(from)]);
           }
         }
-        // Service accounts are users here (issue 14): test/service-account-lifecycle.test.ts.
+        // Service accounts are users here: test/service-account-lifecycle.test.ts.
         for (const id of [unique("nobody")]) {
           assertV1Error(
             await v1(surface, byId(row.method, id, suffix)),

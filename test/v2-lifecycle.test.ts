@@ -108,7 +108,7 @@ describe("state machine (§4.3)", () => {
         }
       });
     }
-    // Service accounts are users here (issue 14): test/service-account-lifecycle.test.ts.
+    // Service accounts are users here: test/service-account-lifecycle.test.ts.
     test(`${op}: unknown user → NOT_FOUND ${row.notFound}`, async () => {
       for (const id of [unique("nobody")]) {
         const res = await rest(t.baseUrl, "POST", `/v2/users/${id}/${op}`, { token: t.adminToken, body: {} });

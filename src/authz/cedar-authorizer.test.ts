@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
@@ -154,4 +154,26 @@ forbid (principal, action == Usher::Action::"user.delete", resource == Usher::Us
   assert.equal(authz.decide(plain, "user.invite.send", { orgId: "org-a", userId: "other" }).allowed, false);
   assert.equal(authz.decide(plain, "user.invite.send", { orgId: "org-a", userId: "me" }).allowed, true);
   assert.equal(authz.decide(plain, "user.invite.send", { orgId: "org-a", userId: "other2" }).allowed, false);
+});
+
+test("the checked policies are kept between starts, and a changed policy file is checked again", () => {
+  const cacheDir = mkdtempSync(path.join(os.tmpdir(), "usher-cedar-cache-"));
+  const policyDir = mkdtempSync(path.join(os.tmpdir(), "usher-policies-"));
+  const owner = caller(["IAM_OWNER"]);
+  writeFileSync(
+    path.join(policyDir, "op.cedar"),
+    `@id("no-delete")\nforbid (principal, action == Usher::Action::"user.delete", resource);\n`,
+  );
+  assert.equal(loadCedarAuthorizer({ policyDir, cacheDir }).decide(owner, "user.delete", inA).allowed, false);
+  const kept = readdirSync(path.join(cacheDir, "cedar"));
+  assert.equal(kept.length, 1);
+  // The next start reads the kept result instead of checking: proven by a result edited on disk.
+  const file = path.join(cacheDir, "cedar", kept[0] as string);
+  const result = JSON.parse(readFileSync(file, "utf8")) as { policies: Array<{ id: string; text: string }> };
+  result.policies = result.policies.filter((p) => p.id !== "no-delete");
+  writeFileSync(file, JSON.stringify(result));
+  assert.equal(loadCedarAuthorizer({ policyDir, cacheDir }).decide(owner, "user.delete", inA).allowed, true);
+  // A changed file is another fingerprint: checked again, so a broken policy still stops the start.
+  writeFileSync(path.join(policyDir, "op.cedar"), "permit (principal, action, resource\n");
+  assert.throws(() => loadCedarAuthorizer({ policyDir, cacheDir }), /op\.cedar/);
 });

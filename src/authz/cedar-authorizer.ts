@@ -1,12 +1,11 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import * as cedar from "@cedar-policy/cedar-wasm/nodejs";
 import { Code } from "@connectrpc/connect";
 import { UsherError } from "../errors/usher-error.ts";
 import type { Action, Authorizer, Decision, Target } from "./authorizer.ts";
 import type { Caller } from "./caller.ts";
+import { loadCheckedPolicies } from "./checked-policies.ts";
 import { decisionKeys } from "./decision-key.ts";
-import { DEFAULT_POLICY_DIR, describe, type LoadedPolicy, readPolicyDir } from "./policy-files.ts";
+import { describe } from "./policy-files.ts";
 
 const POLICY_SET_ID = "usher";
 const USER = "Usher::User";
@@ -17,39 +16,19 @@ const DECISION_CACHE_SIZE = 10_000;
 type EntityJson = cedar.EntityJson;
 
 /**
- * Loads the schema and the default policies, adds the operator's (`USHER_POLICY_DIR`),
- * validates them all against the schema (strict) and pre-parses them once. A broken policy
- * stops start-up with a message naming its file and id.
+ * The schema with the default policies and the operator's (`USHER_POLICY_DIR`), checked (see
+ * `loadCheckedPolicies`; a broken policy stops start-up with a message naming its file and id)
+ * and pre-parsed once. `cacheDir` keeps the check's result between starts.
  */
-export function loadCedarAuthorizer(options: { policyDir?: string | undefined } = {}): Authorizer {
-  const schema = readFileSync(path.join(DEFAULT_POLICY_DIR, "schema.cedarschema"), "utf8");
-  const policies = [
-    ...readPolicyDir(DEFAULT_POLICY_DIR),
-    ...(options.policyDir ? readPolicyDir(options.policyDir) : []),
-  ];
-  const byId = new Map<string, LoadedPolicy>();
-  for (const p of policies) {
-    const other = byId.get(p.id);
-    if (other) throw new Error(`policy id "${p.id}" is used twice: ${other.file} and ${p.file}`);
-    byId.set(p.id, p);
-  }
+export function loadCedarAuthorizer(
+  options: { policyDir?: string | undefined; cacheDir?: string | undefined } = {},
+): Authorizer {
+  const { policies, actions } = loadCheckedPolicies(options);
+  const byId = new Map(policies.map((p) => [p.id, p]));
   const staticPolicies = Object.fromEntries(policies.map((p) => [p.id, p.text]));
-  const validation = cedar.validate({
-    schema,
-    policies: { staticPolicies },
-    validationSettings: { mode: "strict" },
-  });
-  if (validation.type === "failure") throw new Error(`policies: ${describe(validation.errors)}`);
-  if (validation.validationErrors.length > 0) {
-    const lines = validation.validationErrors.map((e) => {
-      const p = byId.get(e.policyId);
-      return `${p?.file ?? "?"} (policy "${e.policyId}"): ${describe([e.error])}`;
-    });
-    throw new Error(`policies do not match the schema:\n  ${lines.join("\n  ")}`);
-  }
   const parsed = cedar.preparsePolicySet(POLICY_SET_ID, { staticPolicies });
   if (parsed.type === "failure") throw new Error(`policies: ${describe(parsed.errors)}`);
-  const actionEntities = actionHierarchy(schema);
+  const actionEntities = new Map(actions);
   const keyOf = decisionKeys(policies.map((p) => p.tree));
   // Policies are fixed for the life of the process, so a decision may be reused for every
   // request with the same key (`decisionKeys` says what that covers). Bounded: cleared when full.
@@ -121,34 +100,4 @@ export function loadCedarAuthorizer(options: { policyDir?: string | undefined } 
       });
     },
   };
-}
-
-/**
- * For each action, the action entities Cedar needs to evaluate `action in …`: the action and
- * its groups, as the schema declares them (`action "a" in ["b"]`). Passing only these (not
- * every action) keeps each decision cheap.
- */
-function actionHierarchy(schema: string): Map<string, EntityJson[]> {
-  const json = cedar.schemaToJson(schema);
-  if (json.type === "failure") throw new Error(`schema: ${describe(json.errors)}`);
-  const actions = json.json.Usher?.actions ?? {};
-  const parentsOf = (id: string) => (actions[id]?.memberOf ?? []).map((m) => m.id);
-  const result = new Map<string, EntityJson[]>();
-  for (const id of Object.keys(actions)) {
-    const chain: EntityJson[] = [];
-    const seen = new Set<string>();
-    const visit = (a: string) => {
-      if (seen.has(a)) return;
-      seen.add(a);
-      chain.push({
-        uid: { type: ACTION, id: a },
-        attrs: {},
-        parents: parentsOf(a).map((p) => ({ type: ACTION, id: p })),
-      });
-      for (const p of parentsOf(a)) visit(p);
-    };
-    visit(id);
-    result.set(id, chain);
-  }
-  return result;
 }

@@ -17,6 +17,7 @@ export function joinTransaction(deps: CommandDeps, tx: Queryable): CommandDeps {
     transaction: (fn) => fn(joined),
     listen: (channel, onNotify, onLive) => deps.db.listen(channel, onNotify, onLive),
     close: async () => {},
+    connectionString: deps.db.connectionString,
   };
   return { ...deps, db };
 }

@@ -63,14 +63,14 @@ export interface RawConfig {
   deliveryCircuitProbeMax: number;
   dbPoolSize: number;
   authCacheTtl: number;
-  // Connection and request limits (issue 15 item 2); kept together to ease merging.
+  // Connection and request limits.
   headersTimeout: number;
   requestTimeout: number;
   keepAliveTimeout: number;
   maxConnections: number;
   maxConnectionsPerAddress: number;
   http2MaxStreams: number;
-  // Bounded work and client addresses (issue 15, items 4–6).
+  // Bounded work and client addresses.
   dbStatementTimeout: number;
   listFilterMaxCount: number;
   trustedProxies: string;
@@ -118,7 +118,7 @@ export const KEYS: readonly KeySpec[] = [
     doc: "Longest a process reuses a token's owner and roles without asking the database; revocations and role or user-state changes reach every process at once regardless. `0` turns it off.",
   },
   // Connection and request limits: every connection and request has a time limit, and the
-  // listener caps how many connections it holds (issue 15 item 2).
+  // listener caps how many connections it holds.
   {
     key: "headersTimeout",
     env: ["USHER_HEADERS_TIMEOUT"],
@@ -469,13 +469,13 @@ export const KEYS: readonly KeySpec[] = [
     default: "15s",
     doc: "Longest wait between two probes of an unavailable provider: delivery resumes at most this long after it answers again.",
   },
-  // Bounded work and client addresses (issue 15, items 4–6).
+  // Bounded work and client addresses.
   {
     key: "dbStatementTimeout",
     env: ["USHER_DB_STATEMENT_TIMEOUT"],
     kind: "duration",
     default: "5s",
-    doc: "Longest one database statement may run (PostgreSQL `statement_timeout`, set when a connection opens); a request cut by it answers DEADLINE_EXCEEDED (HTTP 504). Also the longest a request waits for a pooled connection (then UNAVAILABLE, 503). `0` turns both off. PGlite cannot interrupt a statement; there the list limits bound the work.",
+    doc: "Longest one database statement may run (PostgreSQL `statement_timeout`, set when a connection opens); a request cut by it answers DEADLINE_EXCEEDED (HTTP 504). Also the longest a request waits for a pooled connection (then UNAVAILABLE, 503). `0` turns both off.",
   },
   {
     key: "listFilterMaxCount",

@@ -72,5 +72,6 @@ export function withErrorKinds(db: Db): Db {
     transaction: (fn) => db.transaction(fn).catch(rethrow),
     listen: (channel, onNotify, onLive) => db.listen(channel, onNotify, onLive),
     close: () => db.close(),
+    connectionString: db.connectionString,
   };
 }

@@ -81,6 +81,7 @@ export async function openPostgres(url: string, poolSize: number, statementTimeo
         await remote();
       };
     },
+    connectionString: url,
     async close() {
       await listener.close();
       await pool.end();

@@ -10,13 +10,10 @@ export interface DbProbe {
 const PING_TIMEOUT_MS = 2000;
 
 /**
- * On PostgreSQL a connection of its own, outside the pool, opened when first needed and
- * again after it broke: a pool busy with slow statements never delays `/readyz`. PGlite runs
- * in this process, so it is as reachable as the process that answers the probe (and any
- * statement would have to wait for its one connection).
+ * A connection of its own, outside the pool, opened when first needed and again after it
+ * broke: a pool busy with slow statements never delays `/readyz`.
  */
-export function openProbe(databaseUrl: string | undefined): DbProbe {
-  if (!databaseUrl) return { ping: async () => {}, close: async () => {} };
+export function openProbe(databaseUrl: string): DbProbe {
   let client: pg.Client | undefined;
   let connecting: Promise<pg.Client> | undefined;
   const drop = (c: pg.Client) => {

@@ -37,4 +37,6 @@ export interface Db extends Queryable {
     onLive?: (live: boolean) => void,
   ): Promise<() => Promise<void>>;
   close(): Promise<void>;
+  /** Where the pool connects; `/readyz` pings through a connection of its own there. */
+  readonly connectionString: string;
 }

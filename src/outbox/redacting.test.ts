@@ -49,3 +49,25 @@ test("a provider's reply that echoes the message loses its code", async () => {
   assert.ok(!receipt.response.includes("K7Q2ZP"), receipt.response);
   assert.ok(receipt.response.includes(`"displayName":"Ada"`), receipt.response);
 });
+
+test("a redacted error keeps what it says about the provider: permanent, or unavailable (which opens the circuit)", async () => {
+  for (const [permanent, unavailable] of [
+    [true, false],
+    [false, true],
+    [false, false],
+  ] as const) {
+    const failing: Sender = {
+      name: "smtp",
+      async send(m) {
+        throw new SendError(`refused ${m.args.code}`, permanent, unavailable);
+      },
+    };
+    const err = await redacting(failing)
+      .send(mail)
+      .catch((e: unknown) => e);
+    assert.ok(err instanceof SendError);
+    assert.equal(err.permanent, permanent);
+    assert.equal(err.unavailable, unavailable);
+    assert.equal(err.message, `refused ${REDACTED}`);
+  }
+});

@@ -16,7 +16,7 @@ export function redacting(sender: Sender): Sender {
         const receipt = await sender.send(mail);
         return { response: redact(receipt.response, mail) };
       } catch (e) {
-        if (e instanceof SendError) throw new SendError(redact(e.message, mail), e.permanent);
+        if (e instanceof SendError) throw new SendError(redact(e.message, mail), e.permanent, e.unavailable);
         if (e instanceof Error) e.message = redact(e.message, mail);
         throw e;
       }

@@ -19,7 +19,7 @@ import {
 } from "./minting-calls.ts";
 
 /**
- * Issue 14.2, as a property: every credential-minting and role-granting call of every surface,
+ * Security invariant 2 (docs/SECURITY.md), as a property: every credential-minting and role-granting call of every surface,
  * driven by callers of every role against targets with generated roles, never hands out a
  * credential that can do anything its caller could not. Checked two ways: Cedar's decision for
  * the credential's principal against the caller's, for every action on the instance, both

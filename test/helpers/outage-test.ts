@@ -1,12 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { runOutage } from "./outage.ts";
-import { TEST_DATABASE_URL } from "./test-app.ts";
 
 // The drill of bench/outage.ts scaled down: a 15 s outage, a 2 s retry cap and a 2 s probe cap,
 // so what the outage deferred is due again within seconds of the provider's return. Two
-// processes on PostgreSQL. Not on PGlite: the drill reads the database beside the Usher
-// processes it spawns, and a PGlite folder serves one process only.
+// processes on one database.
 const scaled = {
   invites: 60,
   outageMs: 15_000,
@@ -26,12 +24,6 @@ export function outageTest(provider: "smtp" | "webhook"): void {
   // About 40 s on a quiet machine; the allowance is for a busy one (spawning compiles sources).
   test(`${provider} down for 15 s during invites: all delivered after it is back, none twice, newest code last`, {
     timeout: 300_000,
-    // Opt-in: on a quiet machine the drill's provider went down after the workers had already
-    // sent what it was meant to hold back, so the circuit was never exercised; until the drill
-    // holds its messages back by itself it runs only when asked (and as bench/outage.ts).
-    skip:
-      (!TEST_DATABASE_URL && "needs PostgreSQL") ||
-      (!process.env.USHER_OUTAGE_DRILL && "set USHER_OUTAGE_DRILL=1 to run the outage drill"),
   }, async () => {
     const r = await runOutage({ provider, ...scaled });
     const summary = JSON.stringify(r);

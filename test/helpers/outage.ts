@@ -62,7 +62,7 @@ async function startProvider(kind: "smtp" | "webhook") {
   let refused = 0;
   if (kind === "smtp") {
     const smtp = await startSmtpCatcher();
-    const relay = await startTcpProxy("127.0.0.1", Number(new URL(smtp.url).port));
+    const relay = await startTcpProxy({ host: "127.0.0.1", port: Number(new URL(smtp.url).port) });
     return {
       env: { USHER_SMTP_URL: `smtp://127.0.0.1:${relay.port}` } as Record<string, string>,
       received: () => {

@@ -10,13 +10,14 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
-export async function startTcpProxy(targetHost: string, targetPort: number): Promise<TcpProxy> {
+/** Forwards to `target`: a host and port, or a Unix socket's path. */
+export async function startTcpProxy(target: { host: string; port: number } | { path: string }): Promise<TcpProxy> {
   const sockets = new Set<net.Socket>();
   let server: net.Server | undefined;
   let port = 0;
   const listen = async () => {
     const s = net.createServer((client) => {
-      const upstream = net.connect(targetPort, targetHost);
+      const upstream = net.connect(target);
       for (const sock of [client, upstream]) {
         sockets.add(sock);
         sock.on("close", () => sockets.delete(sock));

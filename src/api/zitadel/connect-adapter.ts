@@ -1,5 +1,7 @@
 import type { IncomingMessage } from "node:http";
+import type { Http2ServerResponse } from "node:http2";
 import {
+  Code,
   type ConnectRouter,
   createConnectRouter,
   createContextKey,
@@ -41,11 +43,7 @@ export function connectAdapter(options: {
 
   return async function handle(req: Req, res: Res): Promise<void> {
     const handler = paths.get((req.url ?? "").split("?", 1)[0] ?? "");
-    if (!handler) {
-      res.writeHead(404);
-      res.end();
-      return;
-    }
+    if (!handler) return unknownProcedure(req, res);
     const authenticated = options.authenticate(toHeaders(req));
     const trusted = await authenticated.then(
       () => true,
@@ -78,6 +76,37 @@ export function connectAdapter(options: {
       options.onFailure(e);
     }
   };
+}
+
+/** Largest request message accepted on gRPC, gRPC-Web and Connect (gRPC's usual default). */
+export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * A service or method Usher does not serve, answered as each protocol's server would: gRPC and
+ * gRPC-Web with HTTP 200 and `grpc-status: 12` (UNIMPLEMENTED) in a trailers-only response, which
+ * every gRPC client reads; Connect and anything else with HTTP 404 and Connect's error body.
+ */
+function unknownProcedure(req: Req, res: Res): void {
+  const path = (req.url ?? "").split("?", 1)[0] ?? "";
+  const message = `${path} is not implemented`;
+  const contentType = String(req.headers["content-type"] ?? "");
+  if (contentType.startsWith("application/grpc")) {
+    const headers = {
+      "content-type": contentType.split(";", 1)[0] ?? "application/grpc",
+      "grpc-status": String(Code.Unimplemented),
+      "grpc-message": encodeURIComponent(message),
+    };
+    const stream = (res as Partial<Http2ServerResponse>).stream;
+    // HTTP/2: the headers end the stream (trailers-only); HTTP/1.1 gRPC-Web: headers, no body.
+    if (stream) stream.respond({ ":status": 200, ...headers }, { endStream: true });
+    else {
+      res.writeHead(200, headers);
+      res.end();
+    }
+    return;
+  }
+  res.writeHead(404, { "content-type": "application/json" });
+  res.end(JSON.stringify({ code: "unimplemented", message }));
 }
 
 /** The most of an unauthenticated body that is read (and dropped) to keep its connection. */
