@@ -157,8 +157,22 @@ test("a data folder of the PGlite release is moved into the embedded server: eve
     for (const table of await listTables(liteQ))
       for await (const rows of readRows(fillQ, table)) await insertRows(liteQ, table, rows);
     await fill.query("commit");
+    // The fixture as the previous release's schema holds it: columns added since are left out
+    // (the start adds them with their defaults, and step 3 compares every column).
+    const expectedThen: Record<string, string[]> = {};
+    for (const table of await listTables(liteQ)) {
+      const columns = await liteQ.query<{ column_name: string }>(
+        "select column_name from information_schema.columns where table_schema = 'public' and table_name = $1 order by ordinal_position",
+        [table.name],
+      );
+      const list = columns.map((c) => `"${c.column_name}"`).join(", ");
+      const rows = await fillQ.query<{ j: string }>(
+        `select to_jsonb(t)::text as j from (select ${list} from "${table.name}") t order by 1`,
+      );
+      expectedThen[table.name] = rows.map((r) => r.j);
+    }
     await fill.end();
-    assert.deepEqual(await snapshot(liteQ), expected, "the PGlite folder holds the fixture");
+    assert.deepEqual(await snapshot(liteQ), expectedThen, "the PGlite folder holds the fixture");
     await lite.close();
 
     // 3. This release starts on that folder.
