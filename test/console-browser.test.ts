@@ -4,6 +4,7 @@ import type { Browser, Page } from "playwright-core";
 import { assertAccessible, focusOrder } from "./helpers/a11y.ts";
 import { browserSkip, launchBrowser } from "./helpers/browser.ts";
 import { consoleShots } from "./helpers/console.ts";
+import { initialUser } from "./helpers/pages.ts";
 import { type SmtpCatcher, startSmtpCatcher } from "./helpers/smtp-catcher.ts";
 import { startTestApp, type TestApp, unique } from "./helpers/test-app.ts";
 
@@ -153,6 +154,18 @@ describe("the console in Chromium: a newcomer's first hour", { skip: browserSkip
       .getByRole("alert")
       .getByText(/possible again in \d+ s/)
       .waitFor();
+
+    // Someone waiting for initialization: the initialization goes out again, to a corrected address.
+    const waiting = await initialUser(t);
+    await smtp.waitFor((m) => m.to.includes(waiting.email));
+    await page.goto(`${t.baseUrl}/ui/console/users/${waiting.userId}`);
+    await page.getByLabel("Message").selectOption("init");
+    const fixed = `${unique("fixed")}@example.com`;
+    await page.getByLabel("Corrected email address (optional)").fill(fixed);
+    await page.getByRole("button", { name: "Resend initialization" }).click();
+    await page.getByRole("status").getByText("Done.").waitFor();
+    const initMail = await smtp.waitFor((m) => m.to.includes(fixed));
+    assert.match(initMail.text, /\/ui\/login\/user\/init\?/);
 
     await page.getByRole("link", { name: "Message texts" }).click();
     await page.getByLabel("Subject").fill("Welcome to {{.ApplicationName}}, friend");

@@ -7,6 +7,30 @@ import { failure, type Outcome, OutcomeLine } from "./result.tsx";
 import { waitingFor } from "./users-page.tsx";
 
 const USER_SERVICE = "zitadel.user.v2.UserService";
+const MANAGEMENT = "zitadel.management.v1.ManagementService";
+
+const KINDS = ["invite", "init", "email"] as const;
+type Kind = (typeof KINDS)[number];
+const KIND_TEXT: Record<Kind, TextKey> = {
+  invite: "resendInvite",
+  init: "resendInit",
+  email: "resendEmail",
+};
+
+/**
+ * Sends a message again through the public APIs, to a corrected address when one is given: the
+ * invite (tenant API), the initialization (ZITADEL management v1, which takes the address), or the
+ * email verification (ZITADEL v2: SetEmail sends a code to a new address, ResendEmailCode to the
+ * current one).
+ */
+function sendAgain(kind: Kind, userId: string, email: string): Promise<unknown> {
+  if (kind === "invite")
+    return tenantApi(`/users/${userId}/resend-invite`, { method: "POST", json: email ? { email } : {} });
+  if (kind === "init")
+    return zitadel(MANAGEMENT, "ResendHumanInitialization", email ? { userId, email } : { userId });
+  if (email) return zitadel(USER_SERVICE, "SetEmail", { userId, email, sendCode: {} });
+  return zitadel(USER_SERVICE, "ResendEmailCode", { userId });
+}
 /** How often an open user page asks for its messages (one small indexed query). */
 const POLL_MS = 3000;
 
@@ -18,6 +42,7 @@ export function UserPage({ id }: { id: string }) {
   const [events, setEvents] = useState<UserEvent[]>([]);
   const [outcome, setOutcome] = useState<Outcome>(null);
   const [confirming, setConfirming] = useState(false);
+  const [kind, setKind] = useState<Kind>("invite");
 
   const load = useCallback(async () => {
     const [u, m, e] = await Promise.all([
@@ -52,7 +77,7 @@ export function UserPage({ id }: { id: string }) {
   function resend(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const email = String(new FormData(e.currentTarget).get("email") ?? "").trim();
-    act(() => tenantApi(`/users/${id}/resend-invite`, { method: "POST", json: email ? { email } : {} }));
+    act(() => sendAgain(kind, id, email));
   }
 
   function remove(e: FormEvent<HTMLFormElement>) {
@@ -97,14 +122,24 @@ export function UserPage({ id }: { id: string }) {
       </section>
 
       <section className="card" aria-labelledby="actions">
-        <h2 id="actions">{t("resendInvite")}</h2>
+        <h2 id="actions">{t("actions")}</h2>
         {!canWrite && <p className="note">{t("viewer")}</p>}
         <form onSubmit={resend} className="inline">
+          <label>
+            {t("message")}
+            <select value={kind} onChange={(e) => setKind(e.target.value as Kind)}>
+              {KINDS.map((k) => (
+                <option key={k} value={k}>
+                  {t(KIND_TEXT[k])}
+                </option>
+              ))}
+            </select>
+          </label>
           <label>
             {t("correctedEmail")}
             <input name="email" type="email" placeholder={user.email} />
           </label>
-          <button type="submit">{t("resendInvite")}</button>
+          <button type="submit">{t(KIND_TEXT[kind])}</button>
         </form>
         <div className="buttons">
           {user.status === "locked" ? (
