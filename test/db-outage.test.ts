@@ -22,7 +22,9 @@ test("database refusing connections: 503s only, then recovery without a restart"
   // The suite's server listens on a Unix socket (libpq's `<dir>/.s.PGSQL.<port>`), the machine's on TCP.
   const host = decodeURIComponent(real.hostname);
   const port = Number(real.port || 5432);
-  const proxy = await startTcpProxy(host.startsWith("/") ? { path: `${host}/.s.PGSQL.${port}` } : { host, port });
+  const proxy = await startTcpProxy(
+    host.startsWith("/") ? { path: `${host}/.s.PGSQL.${port}` } : { host, port },
+  );
   const viaProxy = new URL(real);
   viaProxy.host = `127.0.0.1:${proxy.port}`;
   viaProxy.pathname = `/${name}`;

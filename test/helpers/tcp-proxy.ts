@@ -11,7 +11,9 @@ export interface TcpProxy {
 }
 
 /** Forwards to `target`: a host and port, or a Unix socket's path. */
-export async function startTcpProxy(target: { host: string; port: number } | { path: string }): Promise<TcpProxy> {
+export async function startTcpProxy(
+  target: { host: string; port: number } | { path: string },
+): Promise<TcpProxy> {
   const sockets = new Set<net.Socket>();
   let server: net.Server | undefined;
   let port = 0;
