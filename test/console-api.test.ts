@@ -58,6 +58,27 @@ describe("console sessions through the APIs the console uses", () => {
     assert.equal(page.status, 200);
   });
 
+  test("the users list says who waits for what since when, and filters by it", async () => {
+    const headers = withCookie(t.baseUrl, viewerSession, { "x-tenant-id": t.defaultOrgId });
+    type Listed = {
+      data: Array<{ email: string; waiting_for: string | null; waiting_since: string | null }>;
+    };
+    const initial = (await (
+      await fetch(`${t.baseUrl}/v1/users?status=initial`, { headers })
+    ).json()) as Listed;
+    assert.deepEqual(
+      initial.data.map((u) => [u.email, u.waiting_for]),
+      [["admin@localhost", "initialization"]],
+    );
+    assert.ok(initial.data[0]?.waiting_since);
+    // The staff signed up with a password and have not verified their address.
+    const unverified = (await (
+      await fetch(`${t.baseUrl}/v1/users?status=unverified`, { headers })
+    ).json()) as Listed;
+    assert.deepEqual(unverified.data.map((u) => u.email).sort(), [manager.email, viewer.email].sort());
+    assert.ok(unverified.data.every((u) => u.waiting_for === "email_verification"));
+  });
+
   test("a viewer's session reads but every change is PERMISSION_DENIED by the API itself", async () => {
     const s = viewerSession;
     assert.equal(s.status, 200, JSON.stringify(s.body));

@@ -100,6 +100,8 @@ export interface User {
   active: boolean;
   status: "invited" | "active" | "disabled" | "locked";
   invite: Invite | null;
+  waiting_for: "invite" | "initialization" | "email_verification" | null;
+  waiting_since: string | null;
   created_at: string;
   updated_at: string;
 }

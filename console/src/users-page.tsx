@@ -5,16 +5,20 @@ import { formatTime, type TextKey } from "./i18n.ts";
 import { Link } from "./link.tsx";
 import { failure, type Outcome, OutcomeLine } from "./result.tsx";
 
-const STATES = ["invited", "active", "disabled", "locked"] as const;
+const STATES = ["invited", "initial", "unverified", "active", "locked", "disabled"] as const;
+const WAITING: Record<NonNullable<User["waiting_for"]>, TextKey> = {
+  invite: "waitInvite",
+  initialization: "waitInit",
+  email_verification: "waitEmail",
+};
 
 /** What a user is waiting for and since when, in words. */
 export function waitingFor(u: User, t: (k: TextKey) => string, lang: "en" | "de"): string {
-  if (u.status === "invited")
-    return `${t("waitInvite")} ${formatTime(lang, u.invite?.last_sent_at ?? u.created_at)}`;
-  return t("waitNothing");
+  if (!u.waiting_for) return t("waitNothing");
+  return `${t(WAITING[u.waiting_for])} ${formatTime(lang, u.waiting_since)}`;
 }
 
-/** Users of the organization: search name, email or username, filter by state, newest first, a page at a time (keyset). */
+/** Users of the organization: search, filter by state, newest first, a page at a time (keyset). */
 export function UsersPage() {
   const { t, lang } = useApp();
   const [email, setEmail] = useState("");

@@ -38,6 +38,8 @@ const STATUS_SQL: Readonly<Record<string, string>> = {
   active: "u.state in (1, 6) and (u.email_verified or u.password_hash is not null)",
   disabled: "u.state = 2",
   locked: "u.state = 4",
+  initial: "u.state = 6",
+  unverified: "u.state = 1 and not u.email_verified and u.password_hash is not null",
 };
 
 /** SQL for the tenant API's user views. */

@@ -48,6 +48,21 @@ export const User = Type.Object(
       Type.Literal("locked"),
     ]),
     invite: Nullable(Invite),
+    waiting_for: Nullable(
+      Type.Union(
+        [Type.Literal("invite"), Type.Literal("initialization"), Type.Literal("email_verification")],
+        {
+          description:
+            "What the person has yet to do: accept the invite, initialize the account, verify the email",
+        },
+      ),
+    ),
+    waiting_since: Nullable(
+      Type.String({
+        format: "date-time",
+        description: "Since when: the last invite mail, else the account's creation",
+      }),
+    ),
     created_at: Timestamp,
     updated_at: Timestamp,
   },
@@ -121,12 +136,20 @@ export const ListUsersQuery = Type.Object(
       }),
     ),
     status: Type.Optional(
-      Type.Union([
-        Type.Literal("invited"),
-        Type.Literal("active"),
-        Type.Literal("disabled"),
-        Type.Literal("locked"),
-      ]),
+      Type.Union(
+        [
+          Type.Literal("invited"),
+          Type.Literal("active"),
+          Type.Literal("disabled"),
+          Type.Literal("locked"),
+          Type.Literal("initial"),
+          Type.Literal("unverified"),
+        ],
+        {
+          description:
+            "invited, active, disabled, locked as in `status`; initial: waiting for initialization; unverified: active with a password, email not verified",
+        },
+      ),
     ),
   },
   Strict,

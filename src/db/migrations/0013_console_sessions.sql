@@ -23,3 +23,9 @@ create index outbox_org_failed on outbox (org_id, created_at, id) where status =
 -- range, so a search stays fast over any number of users.
 create index users_org_display_lower on users (org_id, lower(display_name) text_pattern_ops);
 create index users_org_family_lower on users (org_id, lower(family_name) text_pattern_ops);
+
+-- The users page's filters for people waiting for initialization, and for active people whose
+-- email is not verified (tenant API status `initial`, `unverified`).
+create index users_org_initial on users (org_id, created_at, id) where type = 'human' and state = 6;
+create index users_org_unverified on users (org_id, created_at, id)
+  where type = 'human' and state = 1 and not email_verified and password_hash is not null;
