@@ -197,4 +197,43 @@ describe("the console in Chromium: a newcomer's first hour", { skip: browserSkip
     await page.getByRole("button", { name: "Abmelden" }).click();
     await page.getByLabel("E-Mail oder Benutzername").waitFor();
   });
+
+  test("with no mail provider configured, the invited person's mail is in the dev mailbox", async () => {
+    let link = "";
+    const dev = await startTestApp({
+      announce: (text) => {
+        link = /(http\S+\/ui\/login\/user\/init\?\S+)/.exec(text)?.[1] ?? link;
+      },
+    });
+    const context = await browser.newContext({ locale: "en-US", viewport: { width: 1280, height: 800 } });
+    try {
+      const p = await context.newPage();
+      const init = new URL(link);
+      await p.goto(`${dev.baseUrl}${init.pathname}${init.search}`);
+      await p.fill("#password", PASSWORD);
+      await p.fill("#password2", PASSWORD);
+      await p.click("button[value=submit]");
+      await p.waitForURL(/\/ui\/login\/done/);
+      await p.goto(`${dev.baseUrl}/`);
+      await p.getByLabel("Email or username").fill("admin@localhost");
+      await p.getByLabel("Password").fill(PASSWORD);
+      // Enter submits: the form works from the keyboard alone.
+      await p.getByLabel("Password").press("Enter");
+      await p.getByRole("link", { name: "Invite", exact: true }).click();
+      const email = `${unique("mailbox")}@example.com`;
+      await p.getByLabel("Email").fill(email);
+      await p.getByRole("button", { name: "Send invite" }).click();
+      await p.getByText("Invited.").waitFor();
+      // The worker delivers within moments; the mailbox page is read again until the mail is there.
+      for (let i = 0; ; i++) {
+        await p.goto(`${dev.baseUrl}/dev/mailbox`);
+        if ((await p.getByText(email).count()) > 0) break;
+        assert.ok(i < 50, "the invite reaches the dev mailbox");
+        await p.waitForTimeout(200);
+      }
+    } finally {
+      await context.close();
+      await dev.stop();
+    }
+  });
 });
