@@ -18,7 +18,10 @@ describe("the console in Chromium: a newcomer's first hour", { skip: browserSkip
   let initLink = "";
 
   before(async () => {
-    smtp = await startSmtpCatcher();
+    // The first mail to a `slow-` address takes 3 s: a resend meanwhile waits behind it, queued.
+    smtp = await startSmtpCatcher({
+      delayFor: (to, nth) => (to.startsWith("slow-") && nth === 0 ? 3000 : 0),
+    });
     t = await startTestApp({
       config: { smtpUrl: smtp.url, deliveryMaxAttempts: 1 },
       announce: (text) => {
@@ -116,6 +119,25 @@ describe("the console in Chromium: a newcomer's first hour", { skip: browserSkip
     assert.match(await page.locator("dl").innerText(), new RegExp(corrected.replace(/[.]/g, "\\.")));
 
     await consoleShots(page, "user");
+
+    // Two resends while the first mail is still being sent: the first resend's code is superseded
+    // by the second before it goes out, and the timeline says so.
+    await page.getByRole("link", { name: "Invite", exact: true }).click();
+    await page.getByLabel("Name").fill("Slow Person");
+    const slow = `${unique("slow")}@example.com`;
+    await page.getByLabel("Email").fill(slow);
+    await page.getByRole("button", { name: "Send invite" }).click();
+    await page.getByRole("link", { name: "Open the user" }).click();
+    await timelineUntil((items) => /sending/.test(items[0] ?? ""));
+    await page.getByRole("button", { name: "Resend invite" }).click();
+    await page.getByRole("status").getByText("Done.").waitFor();
+    await page.getByRole("button", { name: "Resend invite" }).click();
+    await page.getByRole("status").getByText("Done.").waitFor();
+    const slowItems = await timelineUntil(
+      (items) => items.length === 3 && /sent/.test(items[0] ?? "") && /superseded/.test(items[1] ?? ""),
+    );
+    assert.match(slowItems[2] ?? "", /sent/);
+    await consoleShots(page, "user-superseded");
 
     // Someone whose mail server refuses: the delivery fails with the provider's answer.
     smtp.rejectWith(550, "5.1.1 mailbox unavailable");
