@@ -90,13 +90,15 @@ describe("the console in Chromium: a newcomer's first hour", { skip: browserSkip
   test("invite, see the mail arrive, resend, correct the address, and see a failed delivery's reason", async () => {
     const email = `${unique("newcomer")}@example.com`;
     await page.getByRole("link", { name: "Invite", exact: true }).click();
-    await page.getByLabel("Name").fill("Grace Hopper");
+    await page.getByLabel("Name", { exact: true }).fill("Grace Hopper");
     await page.getByLabel("Email").fill(email);
     await page.getByLabel("Language").selectOption("en");
+    await page.getByLabel("Application name (optional)").fill("Acme Portal");
     await consoleShots(page, "invite");
     await page.getByRole("button", { name: "Send invite" }).click();
     await page.getByText("Invited.").waitFor();
-    await smtp.waitFor((m) => m.to.includes(email));
+    const invited = await smtp.waitFor((m) => m.to.includes(email));
+    assert.match(invited.text, /Acme Portal/);
     await page.getByRole("link", { name: "Open the user" }).click();
     await page.getByRole("heading", { name: "Grace Hopper" }).waitFor();
     await timelineUntil((items) => items.length === 1 && /sent/.test(items[0] ?? ""));
@@ -123,7 +125,7 @@ describe("the console in Chromium: a newcomer's first hour", { skip: browserSkip
     // Two resends while the first mail is still being sent: the first resend's code is superseded
     // by the second before it goes out, and the timeline says so.
     await page.getByRole("link", { name: "Invite", exact: true }).click();
-    await page.getByLabel("Name").fill("Slow Person");
+    await page.getByLabel("Name", { exact: true }).fill("Slow Person");
     const slow = `${unique("slow")}@example.com`;
     await page.getByLabel("Email").fill(slow);
     await page.getByRole("button", { name: "Send invite" }).click();
@@ -142,7 +144,7 @@ describe("the console in Chromium: a newcomer's first hour", { skip: browserSkip
     // Someone whose mail server refuses: the delivery fails with the provider's answer.
     smtp.rejectWith(550, "5.1.1 mailbox unavailable");
     await page.getByRole("link", { name: "Invite", exact: true }).click();
-    await page.getByLabel("Name").fill("Bounce Person");
+    await page.getByLabel("Name", { exact: true }).fill("Bounce Person");
     await page.getByLabel("Email").fill(`${unique("bounce")}@example.com`);
     await page.getByRole("button", { name: "Send invite" }).click();
     await page.getByRole("link", { name: "Open the user" }).click();
@@ -199,14 +201,14 @@ describe("the console in Chromium: a newcomer's first hour", { skip: browserSkip
     await page.locator("section strong", { hasText: "Welcome to" }).waitFor({ state: "detached" });
 
     await page.getByRole("link", { name: "API keys" }).click();
-    await page.getByLabel("Name").fill("CRM sync");
+    await page.getByLabel("Name", { exact: true }).fill("CRM sync");
     await page.getByRole("button", { name: "Create key" }).click();
     await page.getByText("The key, shown once").waitFor();
     assert.match(await page.locator(".secret").innerText(), /\S{20,}/);
     await consoleShots(page, "api-keys");
 
     await page.getByRole("link", { name: "Organizations" }).click();
-    await page.getByLabel("Name").fill(unique("Acme"));
+    await page.getByLabel("Name", { exact: true }).fill(unique("Acme"));
     await page.getByRole("button", { name: "Create organization" }).click();
     await page.getByRole("button", { name: "Switch" }).first().waitFor();
     await consoleShots(page, "organizations");

@@ -16,6 +16,7 @@ export function InvitePage() {
     for (const [field, key] of [
       ["name", "name"],
       ["locale", "locale"],
+      ["app", "application_name"],
       ["template", "invite_url_template"],
     ] as const) {
       const v = String(f.get(field) ?? "").trim();
@@ -51,6 +52,10 @@ export function InvitePage() {
             <option value="en">English</option>
             <option value="de">Deutsch</option>
           </select>
+        </label>
+        <label>
+          {t("appName")}
+          <input name="app" autoComplete="off" maxLength={200} />
         </label>
         <label>
           {t("linkTemplate")}

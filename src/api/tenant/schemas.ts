@@ -80,6 +80,9 @@ export const CreateUser = Type.Object(
     locale: Type.Optional(Locale),
     send_invite: Type.Optional(Type.Boolean({ default: true })),
     invite_url_template: Type.Optional(UrlTemplate),
+    application_name: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: "The application the invite names" }),
+    ),
   },
   { ...Strict, $id: "CreateUser" },
 );
