@@ -27,6 +27,7 @@ import { runPeer } from "./phases/peer.ts";
 import { profileOperation } from "./phases/profile.ts";
 import { setUpUsher, type UsherSetup } from "./phases/setup-usher.ts";
 import { newPools, runUsherOps } from "./phases/usher-ops.ts";
+import { runWebhooks } from "./phases/webhooks.ts";
 import { runWorkers } from "./phases/workers.ts";
 
 const settings = loadSettings();
@@ -179,6 +180,17 @@ try {
       );
     } catch (e) {
       failure("delivery", e);
+    }
+  }
+  if (phases.has("webhooks")) {
+    try {
+      results.webhooks = await runWebhooks(
+        databases,
+        `usher_bench_${stamp}_webhooks`,
+        settings.deliveryMessages,
+      );
+    } catch (e) {
+      failure("webhooks", e);
     }
   }
   if (phases.has("embedded")) {

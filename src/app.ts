@@ -1,6 +1,7 @@
 import pino, { type Logger } from "pino";
 import { createServer } from "./api/server.ts";
 import { tenantRoutes } from "./api/tenant/routes.ts";
+import { actionServiceV2beta } from "./api/zitadel/action-service.ts";
 import { adminServiceV1 } from "./api/zitadel/admin-service.ts";
 import { managementServiceV1 } from "./api/zitadel/management-service.ts";
 import { orgServiceV2 } from "./api/zitadel/org-service.ts";
@@ -19,6 +20,7 @@ import type { Db } from "./db/types.ts";
 import { createMetrics } from "./ops/metrics.ts";
 import { createSender } from "./outbox/provider.ts";
 import type { Sender } from "./outbox/sender.ts";
+import { WebhookWorker } from "./outbox/webhook-worker.ts";
 import { OutboxWorker } from "./outbox/worker.ts";
 
 export interface AppOptions {
@@ -80,11 +82,30 @@ export async function createApp(options: AppOptions) {
     },
     now,
   });
+  const webhooks = new WebhookWorker({
+    db,
+    log,
+    secretKey: keys.webhook,
+    allowPrivate: config.webhookAllowPrivate,
+    responseLimit: config.webhookResponseLimit,
+    concurrency: config.webhookConcurrency,
+    pollIntervalMs: config.deliveryPollInterval,
+    leaseMs: config.deliveryLease,
+    backoffBaseMs: config.deliveryBackoffBase,
+    backoffMaxMs: config.deliveryBackoffMax,
+    now,
+  });
   const probe = openProbe(db.connectionString);
   let isReady = false;
   let stopped = false;
   /** Every ZITADEL service Usher serves and the methods it implements. */
-  const bindings = [userServiceV2(deps), orgServiceV2(deps), managementServiceV1(deps), adminServiceV1(deps)];
+  const bindings = [
+    userServiceV2(deps),
+    orgServiceV2(deps),
+    managementServiceV1(deps),
+    adminServiceV1(deps),
+    actionServiceV2beta(deps),
+  ];
   const server = createServer({
     deps,
     log,
@@ -103,6 +124,7 @@ export async function createApp(options: AppOptions) {
     db,
     deps,
     worker,
+    webhooks,
     sender,
     server,
     bindings,
@@ -138,6 +160,7 @@ export async function createApp(options: AppOptions) {
       // After the migrations: the triggers that announce auth changes must exist first.
       unwatchCallers = await callers.watch(db);
       await worker.start();
+      await webhooks.start();
       const address = await server.listen(config.port, config.host);
       isReady = true;
       log.info(
@@ -159,6 +182,7 @@ export async function createApp(options: AppOptions) {
       isReady = false;
       await server.close();
       await worker.stop();
+      await webhooks.stop();
       await unwatchCallers?.();
       await sender.close?.();
       await probe.close();

@@ -334,6 +334,28 @@ test("after every kind of call that hands out a secret, none is readable in the 
   const resentCode = mailedCode("tenant resend-invite code", await mailTo(verifyEmail, 2));
   await tenant("POST", "/v1/auth/verify-email", 200, { body: { user_id: verify.id, code: resentCode } });
 
+  // Webhook secrets (created and rotated, with Idempotency-Key) and an Actions target's signing key.
+  const hook = await tenant("POST", "/v1/webhooks", 201, {
+    body: { url: "http://127.0.0.1:9/hook", event_types: ["user.human.added"] },
+    headers: idem(),
+  });
+  keep("webhook secret", hook.secret);
+  const rotated = await tenant("POST", `/v1/webhooks/${hook.id}/rotate-secret`, 200, {
+    body: {},
+    headers: idem(),
+  });
+  keep("rotated webhook secret", rotated.secret);
+  const target = await z("POST", "/v2beta/actions/targets", {
+    name: unique("target"),
+    endpoint: "http://127.0.0.1:9/target",
+    timeout: "5s",
+    restAsync: {},
+  });
+  keep("Actions target signing key", target.signingKey);
+  await tenant("POST", "/v1/users", 201, {
+    body: { email: `${unique("hooked")}@example.com`, send_invite: false },
+  });
+
   await settled();
   const { text: dump, rowsPerTable } = await dumpRows(t.app.db);
   // The dump holds what was written: the rows that once carried the secrets are all there.
@@ -345,6 +367,8 @@ test("after every kind of call that hands out a secret, none is readable in the 
     "user_codes",
     "api_keys",
     "events",
+    "webhooks",
+    "webhook_deliveries",
   ]) {
     assert.ok(
       (rowsPerTable.get(`public.${table}`) ?? 0) > 0,

@@ -87,6 +87,12 @@ export function renderResults(r: Results): string {
         .join("\n")}`,
     );
   }
+  if (r.webhooks) {
+    const w = r.webhooks;
+    out.push(
+      `### Webhooks (events written in one transaction → answered by a loopback receiver, order per user kept)\n\n| deliveries | users | seconds | deliveries/s | out of order |\n| ---: | ---: | ---: | ---: | ---: |\n| ${n0(w.deliveries)} | ${n0(w.users)} | ${n1(w.seconds)} | ${n0(w.perSecond)} | ${w.outOfOrder} |`,
+    );
+  }
   if (r.ratios.length > 0) {
     out.push(
       `### Ratios (throughput)\n\n| ratio | conns | value | numerator/s | denominator/s |\n| --- | ---: | ---: | ---: | ---: |\n${r.ratios

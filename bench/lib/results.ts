@@ -1,6 +1,7 @@
 import type { DeliveryRecord } from "../phases/delivery.ts";
 import type { ProfileRecord } from "../phases/profile.ts";
 import type { StartupRecord } from "../phases/setup-usher.ts";
+import type { WebhookBenchRecord } from "../phases/webhooks.ts";
 import { cpuMsPerRequest, type StepRecord } from "./measure.ts";
 
 /** Everything one `npm run bench` measured: what bench/results.json holds. */
@@ -29,6 +30,8 @@ export interface Results {
   startup: StartupRecord[];
   steps: StepRecord[];
   delivery: DeliveryRecord[];
+  /** Webhook deliveries to a loopback receiver, in order per user (bench/phases/webhooks.ts). */
+  webhooks?: WebhookBenchRecord;
   profiles: ProfileRecord[];
   peerMailsSent?: number;
   ratios: Ratio[];

@@ -29,6 +29,7 @@ export const PHASES = [
   "profile",
   "peer",
   "delivery",
+  "webhooks",
   "embedded",
   "console",
 ] as const;

@@ -29,6 +29,11 @@ export const ACTIONS = [
   "iam.member.read",
   "iam.member.write",
   "iam.member.delete",
+  "action.target.read",
+  "action.target.write",
+  "action.target.delete",
+  "action.execution.read",
+  "action.execution.write",
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 

@@ -74,6 +74,10 @@ export interface RawConfig {
   dbStatementTimeout: number;
   listFilterMaxCount: number;
   trustedProxies: string;
+  // Events out: webhook subscriptions and ZITADEL Actions targets.
+  webhookAllowPrivate: boolean;
+  webhookResponseLimit: number;
+  webhookConcurrency: number;
 }
 
 /**
@@ -490,6 +494,27 @@ export const KEYS: readonly KeySpec[] = [
     kind: "string",
     default: "",
     doc: "Comma-separated addresses or CIDRs of reverse proxies whose `Forwarded` / `X-Forwarded-For` name the client; per-address throttles then key on that client. Empty: forwarding headers are ignored and the peer address counts.",
+  },
+  {
+    key: "webhookAllowPrivate",
+    env: ["USHER_WEBHOOK_ALLOW_PRIVATE"],
+    kind: "bool",
+    default: "false",
+    doc: "Lets webhook subscriptions and Actions targets call loopback, private, link-local and metadata addresses (checked after DNS resolution on every call). Off in production; turn it on for local development.",
+  },
+  {
+    key: "webhookResponseLimit",
+    env: ["USHER_WEBHOOK_RESPONSE_LIMIT"],
+    kind: "int",
+    default: "4096",
+    doc: "Bytes of a subscriber's answer Usher reads (and keeps with the attempt); the rest is dropped unread.",
+  },
+  {
+    key: "webhookConcurrency",
+    env: ["USHER_WEBHOOK_CONCURRENCY"],
+    kind: "int",
+    default: "64",
+    doc: "Webhook and Actions target calls each process keeps in flight.",
   },
 ];
 

@@ -12,6 +12,8 @@ export interface Keys {
   readonly replayFingerprint: Buffer;
   /** AES-256-GCM key for the rendered mails of the dev mailbox (they hold codes and links). */
   readonly mailbox: Buffer;
+  /** AES-256-GCM key for webhook signing secrets and ZITADEL Actions signing keys. */
+  readonly webhook: Buffer;
 }
 
 /** Parses a 32-byte master key given as base64 (or base64url) or 64 hex characters. */
@@ -34,6 +36,7 @@ export function deriveKeys(master: Buffer): Keys {
     replay: derive("usher/replay-aes-gcm/v1"),
     replayFingerprint: derive("usher/replay-fingerprint-hmac/v1"),
     mailbox: derive("usher/mailbox-aes-gcm/v1"),
+    webhook: derive("usher/webhook-secret-aes-gcm/v1"),
   };
 }
 

@@ -227,16 +227,28 @@ export function outboxQueries(q: Queryable) {
 
     /**
      * Fails queued messages whose delivery TTL ran out (also while a circuit keeps the worker
-     * from claiming them), keeping their last error. Returns how many.
+     * from claiming them), keeping their last error; each failure is an event of its user.
+     * Returns how many.
      */
     async failExpired(now: Date): Promise<number> {
-      const rows = await q.query(
-        `update outbox set status = 'failed', updated_at = $1,
-           last_error = 'delivery TTL ran out' || coalesce(' after ' || attempts || ' attempts; last error: ' || last_error, '')
-          where status = 'queued' and expires_at <= $1 returning 1`,
+      const rows = await q.query<{ id: string; attempts: number }>(
+        "select id, attempts from outbox where status = 'queued' and expires_at <= $1 order by created_at, id",
         [now],
       );
-      return rows.length;
+      let failed = 0;
+      for (const r of rows) {
+        const done = await failWithEvent(
+          q,
+          r.id,
+          "queued",
+          r.attempts,
+          now,
+          null,
+          "coalesce($3::text, 'delivery TTL ran out' || coalesce(' after ' || attempts || ' attempts; last error: ' || last_error, ''))",
+        );
+        if (done) failed++;
+      }
+      return failed;
     },
 
     /**
@@ -244,11 +256,7 @@ export function outboxQueries(q: Queryable) {
      * operator may retry it (`usher mail retry`); `wipeExpired` removes it after that.
      */
     async markFailed(id: string, claim: number, at: Date, error: string): Promise<void> {
-      await q.query(
-        `update outbox set status = 'failed', last_error = $3, updated_at = $2, locked_until = null
-          where id = $1 and status = 'sending' and attempts = $4`,
-        [id, at, error, claim],
-      );
+      await failWithEvent(q, id, "sending", claim, at, error);
     },
 
     /** Wipes the sealed codes of failed messages that can no longer be retried. */
@@ -333,4 +341,40 @@ export function outboxQueries(q: Queryable) {
       }));
     },
   };
+}
+
+/**
+ * Fails one message in `from` state (and, for a claimed one, of our claim) and appends
+ * `user.human.message.failed` with the reason to its user's stream, in one statement that locks
+ * the user after the message as `recordSent` does. `reasonSql` computes the reason from the row
+ * when `error` is null.
+ */
+async function failWithEvent(
+  q: Queryable,
+  id: string,
+  from: "queued" | "sending",
+  claim: number,
+  at: Date,
+  error: string | null,
+  reasonSql = "$3::text",
+): Promise<boolean> {
+  const rows = await q.query<{ failed: number }>(
+    `with failed as (
+       update outbox set status = 'failed', last_error = ${reasonSql}, updated_at = $2, locked_until = null
+        where id = $1 and status = $4 and attempts = $5
+       returning org_id, user_id, message_type, last_error),
+     s as (
+       update users u set sequence = u.sequence + 1, updated_at = $2
+         from failed where u.org_id = failed.org_id and u.id = failed.user_id
+       returning u.org_id, u.id, u.sequence, failed.message_type, failed.last_error),
+     appended as (
+       insert into events (org_id, aggregate_type, aggregate_id, sequence, type, payload, actor, created_at)
+       select s.org_id, 'user', s.id, s.sequence, 'user.human.message.failed',
+         jsonb_build_object('outboxId', $1::text, 'messageType', s.message_type, 'reason', s.last_error),
+         'usher-notifier', $2 from s
+       returning 1)
+     select count(*)::int as failed from failed`,
+    [id, at, error, from, claim],
+  );
+  return (rows[0]?.failed ?? 0) > 0;
 }

@@ -110,6 +110,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       logLevel: "silent",
       deliveryPollInterval: 50,
       dbPoolSize: 5,
+      webhookAllowPrivate: true,
       ...options.config,
     },
   });

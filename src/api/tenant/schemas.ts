@@ -1,4 +1,5 @@
 import { type Static, type TSchema, Type } from "@sinclair/typebox";
+import { EVENT_COMPONENTS } from "./schemas-events.ts";
 
 /**
  * The tenant API's request and response shapes, defined once: they validate requests, type the
@@ -281,6 +282,7 @@ export const COMPONENTS: readonly TSchema[] = [
   PreviewRequest,
   Preview,
   Health,
+  ...EVENT_COMPONENTS,
 ];
 
 export type UserBody = Static<typeof User>;
