@@ -20,6 +20,7 @@ import { loadSettings } from "./lib/settings.ts";
 import { runningServers } from "./lib/spawn.ts";
 import { USHER_NODE_FLAGS } from "./lib/usher.ts";
 import { runCeilings } from "./phases/ceilings.ts";
+import { runConsoleUsers } from "./phases/console-users.ts";
 import { runDelivery } from "./phases/delivery.ts";
 import { runPaired } from "./phases/paired.ts";
 import { runPeer } from "./phases/peer.ts";
@@ -218,6 +219,18 @@ try {
       }
     } catch (e) {
       failure("Usher on its embedded PostgreSQL", e);
+    }
+  }
+  if (phases.has("console")) {
+    section("The console's users page over 100,000 users (PostgreSQL)");
+    try {
+      const count = Number(process.env.BENCH_CONSOLE_USERS ?? 100_000);
+      for (const s of await runConsoleUsers(databases, `usher_bench_${stamp}_console`, count))
+        process.stdout.write(
+          `  ${s.page}: median ${s.medianMs} ms, p95 ${s.p95Ms} ms (${s.samples} requests)\n`,
+        );
+    } catch (e) {
+      failure("console users page", e);
     }
   }
 } finally {

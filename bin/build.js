@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Compiles src/ to dist/ (JavaScript, no type check: `npm run typecheck` does that), copies
-// the migrations, and records the sources' fingerprint. bin/usher.js runs dist/ when it matches
+// the migrations, records the sources' fingerprint, and bundles the console (console/ → console/dist
+// with Vite). bin/usher.js runs dist/ when it matches
 // the sources and the TypeScript sources through tsx otherwise. Runs on `npm ci` (prepare).
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -18,6 +19,7 @@ try {
   console.log("usher build: TypeScript is not installed (production install?); Usher runs from source.");
   process.exit(0);
 }
+buildConsole();
 const fingerprint = sourceFingerprint(root);
 rmSync(dist, { recursive: true, force: true });
 const result = spawnSync(process.execPath, [tsc, "-p", path.join(root, "tsconfig.build.json")], {
@@ -35,3 +37,29 @@ if (existsSync(migrations)) {
   cpSync(migrations, path.join(dist, "db", "migrations"), { recursive: true });
 }
 writeFileSync(path.join(dist, ".source-fingerprint"), fingerprint);
+
+/** The console's bundle, from the project's own sources (nothing is fetched when Usher runs). */
+function buildConsole() {
+  let vite;
+  try {
+    vite = path.join(
+      path.dirname(createRequire(import.meta.url).resolve("vite/package.json")),
+      "bin",
+      "vite.js",
+    );
+  } catch {
+    console.log("usher build: Vite is not installed (production install?); the console is not built.");
+    return;
+  }
+  const built = spawnSync(
+    process.execPath,
+    [vite, "build", "--config", path.join(root, "console", "vite.config.ts")],
+    {
+      stdio: "inherit",
+    },
+  );
+  if (built.status !== 0) {
+    console.error("usher build: the console's build failed; /ui/console says so until it succeeds.");
+    if (process.env.npm_lifecycle_event !== "prepare") process.exit(built.status ?? 1);
+  }
+}

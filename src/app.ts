@@ -32,6 +32,8 @@ export interface AppOptions {
   sender?: Sender;
   /** An already open database (tests pass one to share it). */
   db?: Db;
+  /** Where the first start shows the first admin's link (default: standard output, never the log). */
+  announce?: (text: string) => void;
 }
 
 /** The composition root: one graph of database, commands, worker and server; tests build the same. */
@@ -136,12 +138,25 @@ export async function createApp(options: AppOptions) {
         domainSuffix: new URL(config.externalUrl).hostname,
         patPath: config.firstInstancePatPath,
         now: now(),
+        firstAdmin: {
+          email: config.adminEmail,
+          codeHmac: keys.codeHmac,
+          initCodeTtl: config.initCodeTtl,
+          externalUrl: config.externalUrl,
+        },
       });
       if (boot.created)
         log.info(
           { patPath: config.firstInstancePatPath, orgId: boot.defaultOrgId },
           "first start: admin token written",
         );
+      if (boot.firstAdmin) {
+        // The link holds a code: shown once to whoever started Usher, and kept out of the log.
+        const announce = options.announce ?? ((text: string) => process.stdout.write(text));
+        announce(
+          `\nUsher's first admin is ${config.adminEmail}. Set its password (once, within ${Math.round(config.initCodeTtl / 3_600_000)} h):\n\n  ${boot.firstAdmin.initLink}\n\nthen sign in to the console at ${config.externalUrl}/ui/console\n\n`,
+        );
+      }
       // After the migrations: the triggers that announce auth changes must exist first.
       unwatchCallers = await callers.watch(db);
       await worker.start();

@@ -31,6 +31,7 @@ export const PHASES = [
   "delivery",
   "webhooks",
   "embedded",
+  "console",
 ] as const;
 export type Phase = (typeof PHASES)[number];
 

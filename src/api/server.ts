@@ -4,6 +4,9 @@ import type { CommandDeps } from "../commands/deps.ts";
 import type { DbProbe } from "../db/probe.ts";
 import type { UsherError } from "../errors/usher-error.ts";
 import type { Metrics } from "../ops/metrics.ts";
+import { applyConsoleCookie } from "./console/cookie-credential.ts";
+import { SESSION_PATH, sessionApi } from "./console/session-api.ts";
+import { serveConsole } from "./console/static.ts";
 import { mailboxJson, mailboxPage } from "./dev-mailbox.ts";
 import { type Req, type Res, sendJson } from "./http/io.ts";
 import { createOnePortServer } from "./one-port.ts";
@@ -61,7 +64,11 @@ export function createServer(o: ServerOptions) {
   async function route(req: Req, res: Res): Promise<void> {
     const url = new URL(req.url ?? "/", "http://usher.invalid");
     const path = url.pathname;
+    if (path === "/") return redirect(res, "/ui/console");
+    if (path === SESSION_PATH) return sessionApi(o.deps, req, res);
+    if (path === "/ui/console" || path.startsWith("/ui/console/")) return serveConsole(path, res);
     if (path.startsWith("/zitadel.")) {
+      await applyConsoleCookie(o.deps, req);
       if (await grpcUnary(req, res, path)) return;
       return connect(req, res);
     }
@@ -72,11 +79,12 @@ export function createServer(o: ServerOptions) {
     if (o.devMailbox && path === "/dev/mailbox") return mailboxPage(db, o.deps.keys.mailbox, res);
     if (o.devMailbox && path === "/dev/mailbox/messages")
       return mailboxJson(db, o.deps.keys.mailbox, url, res);
+    if (path === "/v1/openapi.json") return sendRaw(res, openapi);
+    if (path === "/v1/docs") return docsPage(res);
+    if (path.startsWith("/v1/docs/assets/") && docsAsset(path.slice("/v1/docs/assets/".length), res)) return;
+    // The console's session cookie is a credential of the API surfaces (and of nothing else).
+    await applyConsoleCookie(o.deps, req);
     if (path.startsWith("/v1/")) {
-      if (path === "/v1/openapi.json") return sendRaw(res, openapi);
-      if (path === "/v1/docs") return docsPage(res);
-      if (path.startsWith("/v1/docs/assets/") && docsAsset(path.slice("/v1/docs/assets/".length), res))
-        return;
       if (await tenant(req, res, url)) return;
       return sendJson(res, 404, {
         code: "not_found",
@@ -126,6 +134,11 @@ export function createServer(o: ServerOptions) {
       onRefused: refusalReporter(o.log, o.metrics.connectionsRefused),
     },
   );
+}
+
+function redirect(res: Res, location: string): void {
+  (res as import("node:http").ServerResponse).writeHead(302, { location });
+  res.end();
 }
 
 function sendRaw(res: Res, json: string): void {

@@ -9,24 +9,34 @@ import { INSTANCE_SCOPE, putMember } from "../queries/members.ts";
 import { orgQueries } from "../queries/orgs.ts";
 import { tokenQueries } from "../queries/tokens.ts";
 import { userQueries } from "../queries/users.ts";
+import { createFirstAdmin, type FirstAdmin } from "./first-admin.ts";
 
 export interface BootstrapResult {
   created: boolean;
   defaultOrgId: string;
   adminUserId: string;
+  /** The first human admin, on the first start only (its link is shown once). */
+  firstAdmin?: FirstAdmin;
 }
 
 /** Any fixed number: serialises first starts of several processes on one PostgreSQL. */
 const LOCK_KEY = 7_305_119;
 
 /**
- * On the first start: the default organization, an admin service user with `IAM_OWNER`, and a
- * personal access token written to `patPath` (mode 0600). Later starts find the instance and
- * change nothing.
+ * On the first start: the default organization, an admin service user with `IAM_OWNER`, a
+ * personal access token written to `patPath` (mode 0600), and the first human admin
+ * (`firstAdmin.email`) waiting to set a password. Later starts find the instance and change
+ * nothing.
  */
 export async function bootstrapInstance(
   db: Db,
-  options: { orgName: string; domainSuffix: string; patPath: string; now: Date },
+  options: {
+    orgName: string;
+    domainSuffix: string;
+    patPath: string;
+    now: Date;
+    firstAdmin: { email: string; codeHmac: Buffer; initCodeTtl: number; externalUrl: string };
+  },
 ): Promise<BootstrapResult> {
   return db.transaction(async (tx) => {
     await tx.query("select pg_advisory_xact_lock($1)", [LOCK_KEY]);
@@ -80,9 +90,10 @@ export async function bootstrapInstance(
       adminId,
       at,
     ]);
+    const firstAdmin = await createFirstAdmin(tx, { ...options.firstAdmin, orgId, at });
     // Written inside the transaction: if the file cannot be written, nothing is created.
     mkdirSync(path.dirname(options.patPath), { recursive: true });
     writeFileSync(options.patPath, `${token}\n`, { mode: 0o600 });
-    return { created: true, defaultOrgId: orgId, adminUserId: adminId };
+    return { created: true, defaultOrgId: orgId, adminUserId: adminId, firstAdmin };
   });
 }

@@ -48,6 +48,8 @@ export async function createAndInvite(
     locale?: string | undefined;
     sendInvite: boolean;
     urlTemplate?: string | undefined;
+    /** The application the invite names (default: `USHER_APPLICATION_NAME`). */
+    applicationName?: string | undefined;
   },
 ): Promise<string> {
   const [given, ...rest] = input.name.trim().split(/\s+/);
@@ -67,7 +69,11 @@ export async function createAndInvite(
       verification: { kind: "verified", verified: false },
     });
     if (input.sendInvite)
-      await createInviteCode(joined, actor, userId, { kind: "send", urlTemplate: input.urlTemplate });
+      await createInviteCode(joined, actor, userId, {
+        kind: "send",
+        urlTemplate: input.urlTemplate,
+        applicationName: input.applicationName,
+      });
     return userId;
   });
 }

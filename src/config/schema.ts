@@ -31,6 +31,9 @@ export interface RawConfig {
   applicationName: string;
   uiSuccessUrl: string | undefined;
   defaultOrgName: string;
+  adminEmail: string;
+  consoleIdleTimeout: number;
+  consoleSessionTtl: number;
   logLevel: string;
   policyDir: string | undefined;
   inviteCodeLength: number;
@@ -259,6 +262,27 @@ export const KEYS: readonly KeySpec[] = [
     kind: "string",
     default: "Usher",
     doc: "Name of the organization created on first start.",
+  },
+  {
+    key: "adminEmail",
+    env: ["USHER_ADMIN_EMAIL"],
+    kind: "string",
+    default: "admin@localhost",
+    doc: "Email address of the first human admin (`IAM_OWNER`), created on first start in state INITIAL; the start prints, once, the link that sets its password.",
+  },
+  {
+    key: "consoleIdleTimeout",
+    env: ["USHER_CONSOLE_IDLE_TIMEOUT"],
+    kind: "duration",
+    default: "30m",
+    doc: "A console session ends after this long without a request.",
+  },
+  {
+    key: "consoleSessionTtl",
+    env: ["USHER_CONSOLE_SESSION_TTL"],
+    kind: "duration",
+    default: "12h",
+    doc: "A console session ends this long after sign-in, however active.",
   },
   {
     key: "logLevel",

@@ -58,6 +58,10 @@ const en: Readonly<Record<string, string>> = {
   "Errors.Query.OffsetOutOfRange": "The offset is out of range",
   "Errors.InvalidUtf8": "The request is not valid UTF-8",
   "Errors.Limits.Throttled": "Too many messages were requested, try again later",
+  "Errors.Console.SignIn.Invalid": "The login name or the password is wrong",
+  "Errors.Console.SignIn.Throttled": "Too many sign-in attempts, try again later",
+  "Errors.Console.Session.Invalid": "Not signed in, or the session has ended",
+  "Errors.Console.Csrf": "The request lacks the console's anti-forgery token",
 };
 
 /** The text for a key, or the key itself when it has no translation (ZITADEL's behaviour). */

@@ -30,7 +30,7 @@ export function tokenListQueries(q: Queryable) {
     /** One page of a user's tokens that are not removed, expired ones included (as ZITADEL). */
     async byUser(orgId: string, userId: string, page: Page): Promise<{ total: number; tokens: PatView[] }> {
       const params: unknown[] = [orgId, userId];
-      const where = "where org_id = $1 and user_id = $2 and revoked_at is null";
+      const where = "where org_id = $1 and user_id = $2 and revoked_at is null and not console";
       const count = await q.query<{ total: number }>(
         `select count(*)::int as total from tokens ${where}`,
         params,

@@ -84,7 +84,7 @@ export function tokenQueries(q: Queryable) {
     /** Whether the user holds a token with this id that is not removed (expired ones count). */
     async patExists(orgId: string, userId: string, tokenId: string): Promise<boolean> {
       const rows = await q.query(
-        "select 1 from tokens where org_id = $1 and user_id = $2 and id = $3 and revoked_at is null",
+        "select 1 from tokens where org_id = $1 and user_id = $2 and id = $3 and revoked_at is null and not console",
         [orgId, userId, tokenId],
       );
       return rows.length > 0;

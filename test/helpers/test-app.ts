@@ -84,6 +84,8 @@ export interface TestAppOptions {
   databaseUrl?: string;
   /** A logger of the test's own (e.g. one that keeps every line to search it). */
   log?: Logger;
+  /** Receives what the first start shows on standard output (the first admin's link); default: dropped. */
+  announce?: (text: string) => void;
 }
 
 /**
@@ -115,7 +117,13 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   let app: App;
   let started: Awaited<ReturnType<App["start"]>>;
   try {
-    app = await createApp({ config, now, sender: options.sender, log: options.log });
+    app = await createApp({
+      config,
+      now,
+      sender: options.sender,
+      log: options.log,
+      announce: options.announce ?? (() => {}),
+    });
     started = await app.start();
   } catch (e) {
     await owned?.drop();

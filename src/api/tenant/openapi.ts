@@ -1,6 +1,7 @@
 import type { TSchema } from "@sinclair/typebox";
 import type { TenantRoute } from "./route.ts";
 import { COMPONENTS } from "./schemas.ts";
+import { ACTIVITY_COMPONENTS } from "./schemas-activity.ts";
 
 /** Rewrites TypeBox `$ref: "User"` into OpenAPI's `#/components/schemas/User`, dropping TypeBox's symbols. */
 function toOpenApi(schema: unknown): unknown {
@@ -86,7 +87,9 @@ export function openApiDocument(routes: readonly TenantRoute[], serverUrl: strin
     paths[path] ??= {};
     (paths[path] as Record<string, unknown>)[r.method.toLowerCase()] = op;
   }
-  const schemas = Object.fromEntries(COMPONENTS.map((s) => [(s as { $id: string }).$id, toOpenApi(s)]));
+  const schemas = Object.fromEntries(
+    [...COMPONENTS, ...ACTIVITY_COMPONENTS].map((s) => [(s as { $id: string }).$id, toOpenApi(s)]),
+  );
   return {
     openapi: "3.1.0",
     info: {

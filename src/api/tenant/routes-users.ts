@@ -47,6 +47,7 @@ export function userRoutes(deps: CommandDeps): TenantRoute[] {
           locale?: string;
           send_invite?: boolean;
           invite_url_template?: string;
+          application_name?: string;
         };
         const id = await createAndInvite(deps, caller(c), c.tenantId, {
           email: b.email,
@@ -54,6 +55,7 @@ export function userRoutes(deps: CommandDeps): TenantRoute[] {
           locale: b.locale,
           sendInvite: b.send_invite ?? true,
           urlTemplate: b.invite_url_template,
+          applicationName: b.application_name,
         });
         const row = await users.get(c.tenantId, id);
         if (!row) throw new Error("created user not found");
@@ -77,6 +79,7 @@ export function userRoutes(deps: CommandDeps): TenantRoute[] {
           after: decodeCursor(c.query.cursor),
           email: c.query.email as string | undefined,
           status: c.query.status as string | undefined,
+          q: c.query.q as string | undefined,
         });
         return { status: 200, body: page(rows, limit, userView) };
       },

@@ -1,5 +1,6 @@
 import type { CommandDeps } from "../../commands/deps.ts";
 import type { TenantRoute } from "./route.ts";
+import { activityRoutes } from "./routes-activity.ts";
 import { authRoutes } from "./routes-auth.ts";
 import { eventRoutes } from "./routes-events.ts";
 import { keyRoutes } from "./routes-keys.ts";
@@ -11,6 +12,7 @@ import { webhookRoutes } from "./routes-webhooks.ts";
 export function tenantRoutes(deps: CommandDeps): TenantRoute[] {
   return [
     ...userRoutes(deps),
+    ...activityRoutes(deps),
     ...authRoutes(deps),
     ...keyRoutes(deps),
     ...textRoutes(deps),

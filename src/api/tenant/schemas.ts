@@ -49,6 +49,21 @@ export const User = Type.Object(
       Type.Literal("locked"),
     ]),
     invite: Nullable(Invite),
+    waiting_for: Nullable(
+      Type.Union(
+        [Type.Literal("invite"), Type.Literal("initialization"), Type.Literal("email_verification")],
+        {
+          description:
+            "What the person has yet to do: accept the invite, initialize the account, verify the email",
+        },
+      ),
+    ),
+    waiting_since: Nullable(
+      Type.String({
+        format: "date-time",
+        description: "Since when: the last invite mail, else the account's creation",
+      }),
+    ),
     created_at: Timestamp,
     updated_at: Timestamp,
   },
@@ -66,6 +81,9 @@ export const CreateUser = Type.Object(
     locale: Type.Optional(Locale),
     send_invite: Type.Optional(Type.Boolean({ default: true })),
     invite_url_template: Type.Optional(UrlTemplate),
+    application_name: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: "The application the invite names" }),
+    ),
   },
   { ...Strict, $id: "CreateUser" },
 );
@@ -114,13 +132,28 @@ export const ListUsersQuery = Type.Object(
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 250, default: 50 })),
     cursor: Type.Optional(Type.String({ maxLength: 200 })),
     email: Type.Optional(Type.String({ maxLength: 200 })),
+    q: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 100,
+        description: "The start of the name, family name, email address or username (any case)",
+      }),
+    ),
     status: Type.Optional(
-      Type.Union([
-        Type.Literal("invited"),
-        Type.Literal("active"),
-        Type.Literal("disabled"),
-        Type.Literal("locked"),
-      ]),
+      Type.Union(
+        [
+          Type.Literal("invited"),
+          Type.Literal("active"),
+          Type.Literal("disabled"),
+          Type.Literal("locked"),
+          Type.Literal("initial"),
+          Type.Literal("unverified"),
+        ],
+        {
+          description:
+            "invited, active, disabled, locked as in `status`; initial: waiting for initialization; unverified: active with a password, email not verified",
+        },
+      ),
     ),
   },
   Strict,

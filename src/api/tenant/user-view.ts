@@ -46,7 +46,24 @@ export function userView(r: TenantUserRow): UserBody {
     active: r.state !== 2,
     status,
     invite: inviteView(r),
+    ...waiting(r, status),
     created_at: r.created_at.toISOString(),
     updated_at: r.updated_at.toISOString(),
   };
+}
+
+/**
+ * What the person has yet to do, and since when: initialize the account (INITIAL), accept the
+ * invite (no credential, email unverified; since the last invite mail), or verify the email
+ * (signed up with a password, email unverified).
+ */
+function waiting(
+  r: TenantUserRow,
+  status: UserBody["status"],
+): Pick<UserBody, "waiting_for" | "waiting_since"> {
+  const since = r.created_at.toISOString();
+  if (r.state === 6) return { waiting_for: "initialization", waiting_since: since };
+  if (status === "invited") return { waiting_for: "invite", waiting_since: iso(r.last_sent_at) ?? since };
+  if (r.state === 1 && !r.email_verified) return { waiting_for: "email_verification", waiting_since: since };
+  return { waiting_for: null, waiting_since: null };
 }
