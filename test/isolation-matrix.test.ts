@@ -16,6 +16,7 @@ import {
   type Where,
   type World,
 } from "./isolation/matrix-types.ts";
+import { actionRows } from "./isolation/rows-actions.ts";
 import { managementUserRows } from "./isolation/rows-management-users.ts";
 import { orgAndAccountRows } from "./isolation/rows-orgs.ts";
 import { userServiceRows } from "./isolation/rows-user-v2.ts";
@@ -61,6 +62,7 @@ before(async () => {
     ...orgAndAccountRows({ baseUrl: t.baseUrl, adminToken: t.adminToken }),
     ...userLifecycleRows({ baseUrl: t.baseUrl, adminToken: t.adminToken }),
     ...managementUserRows({ baseUrl: t.baseUrl, adminToken: t.adminToken }),
+    ...actionRows({ baseUrl: t.baseUrl, adminToken: t.adminToken }),
     ...userServiceRows({
       async sendInvite(target) {
         const res = await rest(t.baseUrl, "POST", `/v2/users/${target.userId}/invite_code`, {
@@ -122,6 +124,8 @@ const FOOTPRINT = [
   ["tokens", "id, org_id, user_id, token_hash, created_at, expires_at, revoked_at, scopes", "id"],
   ["members", "org_id, user_id, roles", "org_id, user_id"],
   ["organizations", "id, name, primary_domain, state", "id"],
+  ["webhooks", "id, org_id, kind, name, url, event_types, status, secret, timeout_ms, target_type", "id"],
+  ["action_executions", "condition, targets", "condition"],
 ] as const;
 
 async function footprint(): Promise<string> {
