@@ -34,6 +34,7 @@ export const ACTIONS = [
   "action.target.delete",
   "action.execution.read",
   "action.execution.write",
+  "events.read",
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 

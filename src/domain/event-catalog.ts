@@ -81,6 +81,13 @@ export const EVENT_CATALOG: Readonly<Record<string, EventKind>> = {
 
 export const EVENT_TYPES: readonly string[] = Object.keys(EVENT_CATALOG);
 
+/** The aggregates events belong to (`events.aggregate_type`), with their names for people. */
+export const AGGREGATE_TYPES: Readonly<Record<string, string>> = {
+  instance: "Instance",
+  org: "Organization",
+  user: "User",
+};
+
 /** The fields of a stored payload that may be published (none for a type outside the catalog). */
 export function publicPayload(type: string, stored: Record<string, unknown>): Record<string, unknown> {
   const kind = EVENT_CATALOG[type];

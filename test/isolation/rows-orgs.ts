@@ -148,6 +148,9 @@ export function orgAndAccountRows(h: OrgRowsHelpers): Record<string, Row> {
       expect: owners(true),
     },
     [m(AdminService, "ListIAMMembers")]: { request: () => ({}), expect: instanceOnly() },
+    [m(AdminService, "ListEvents")]: { request: (t) => ({ aggregateId: t.userId }), expect: instanceOnly() },
+    [m(AdminService, "ListEventTypes")]: { request: () => ({}), expect: instanceOnly() },
+    [m(AdminService, "ListAggregateTypes")]: { request: () => ({}), expect: instanceOnly() },
     [m(AdminService, "AddIAMMember")]: {
       request: (t) => ({ userId: t.userId, roles: ["IAM_OWNER_VIEWER"] }),
       expect: instanceOnly(),
