@@ -84,8 +84,8 @@ export function DeliveriesPage() {
                   </td>
                   <td data-label={t("email")}>{d.recipient}</td>
                   <td data-label={t("status")}>
-                    <span className={`badge ${d.status}`}>{t(d.status as TextKey)}</span> · {d.attempts}{" "}
-                    {t("attempts")}
+                    <span className={`badge ${d.status}`}>{t(d.status as TextKey)}</span> ·{" "}
+                    {t("attempts", { n: d.attempts })}
                   </td>
                   <td data-label={t("providerAnswer")}>{d.last_error ? <code>{d.last_error}</code> : "—"}</td>
                   <td data-label={t("created")}>{formatTime(lang, d.created_at)}</td>

@@ -215,7 +215,7 @@ export function UserPage({ id }: { id: string }) {
                     </span>
                   </div>
                   <div className="note">
-                    {formatTime(lang, item.m.created_at)} · {item.m.attempts} {t("attempts")}
+                    {formatTime(lang, item.m.created_at)} · {t("attempts", { n: item.m.attempts })}
                     {item.m.sent_at ? ` · ${t("sentAt")} ${formatTime(lang, item.m.sent_at)}` : ""}
                   </div>
                   {item.m.last_error && (
