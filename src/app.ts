@@ -16,6 +16,7 @@ import { migrate } from "./db/migrate.ts";
 import { openDb } from "./db/open.ts";
 import { openProbe } from "./db/probe.ts";
 import type { Db } from "./db/types.ts";
+import { InviteJobWorker } from "./jobs/invite-job-worker.ts";
 import { createMetrics } from "./ops/metrics.ts";
 import { createSender } from "./outbox/provider.ts";
 import type { Sender } from "./outbox/sender.ts";
@@ -78,6 +79,13 @@ export async function createApp(options: AppOptions) {
     },
     now,
   });
+  const inviteJobs = new InviteJobWorker({
+    deps,
+    log,
+    batchSize: config.inviteJobBatch,
+    concurrency: config.inviteJobConcurrency,
+    pollIntervalMs: config.deliveryPollInterval,
+  });
   const probe = openProbe(config.databaseUrl);
   let isReady = false;
   let stopped = false;
@@ -101,6 +109,7 @@ export async function createApp(options: AppOptions) {
     db,
     deps,
     worker,
+    inviteJobs,
     sender,
     server,
     bindings,
@@ -123,6 +132,7 @@ export async function createApp(options: AppOptions) {
       // After the migrations: the triggers that announce auth changes must exist first.
       unwatchCallers = await callers.watch(db);
       await worker.start();
+      await inviteJobs.start();
       const address = await server.listen(config.port, config.host);
       isReady = true;
       log.info(
@@ -143,6 +153,7 @@ export async function createApp(options: AppOptions) {
       stopped = true;
       isReady = false;
       await server.close();
+      await inviteJobs.stop();
       await worker.stop();
       await unwatchCallers?.();
       await sender.close?.();

@@ -67,6 +67,7 @@ export async function issueInvite(
     applicationName: send?.applicationName || previous?.applicationName || "",
     authRequestId: previous?.authRequestId ?? "",
     codeReturned: delivery.kind === "return",
+    first: previous === undefined,
   };
   const at = deps.now();
   const issued = await issueCode(

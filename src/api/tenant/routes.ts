@@ -1,11 +1,18 @@
 import type { CommandDeps } from "../../commands/deps.ts";
 import type { TenantRoute } from "./route.ts";
 import { authRoutes } from "./routes-auth.ts";
+import { inviteJobRoutes } from "./routes-invite-jobs.ts";
 import { keyRoutes } from "./routes-keys.ts";
 import { textRoutes } from "./routes-texts.ts";
 import { userRoutes } from "./routes-users.ts";
 
 /** Every endpoint of the tenant API, in one list: the router and the OpenAPI document read it. */
 export function tenantRoutes(deps: CommandDeps): TenantRoute[] {
-  return [...userRoutes(deps), ...authRoutes(deps), ...keyRoutes(deps), ...textRoutes(deps)];
+  return [
+    ...userRoutes(deps),
+    ...authRoutes(deps),
+    ...keyRoutes(deps),
+    ...textRoutes(deps),
+    ...inviteJobRoutes(deps),
+  ];
 }

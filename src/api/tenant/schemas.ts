@@ -1,4 +1,5 @@
 import { type Static, type TSchema, Type } from "@sinclair/typebox";
+import { InviteJob, InviteJobRow, InviteJobRowPage } from "./schemas-invite-jobs.ts";
 
 /**
  * The tenant API's request and response shapes, defined once: they validate requests, type the
@@ -248,6 +249,9 @@ export const COMPONENTS: readonly TSchema[] = [
   PreviewRequest,
   Preview,
   Health,
+  InviteJob,
+  InviteJobRow,
+  InviteJobRowPage,
 ];
 
 export type UserBody = Static<typeof User>;
