@@ -43,7 +43,12 @@ export interface JobBody {
 }
 
 /** Polls a job until it is no longer queued or running. */
-export async function finished(c: JobClient, id: string, timeoutMs = 60_000): Promise<JobBody> {
+export async function finished(
+  c: JobClient,
+  id: string,
+  timeoutMs = 60_000,
+  everyMs = 100,
+): Promise<JobBody> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const r = await jobCall(c, "GET", `/v1/invite-jobs/${id}`);
@@ -51,7 +56,7 @@ export async function finished(c: JobClient, id: string, timeoutMs = 60_000): Pr
     if (r.status !== 200) throw new Error(`GET job: ${r.status} ${JSON.stringify(r.body)}`);
     if (!["receiving", "queued", "running"].includes(job.status)) return job;
     if (Date.now() > deadline) throw new Error(`job ${id} not finished: ${JSON.stringify(job)}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
 
