@@ -1,4 +1,5 @@
 import type { DeliveryRecord } from "../phases/delivery.ts";
+import type { InviteJobRecord } from "../phases/invite-jobs.ts";
 import type { ProfileRecord } from "../phases/profile.ts";
 import type { StartupRecord } from "../phases/setup-usher.ts";
 import { cpuMsPerRequest, type StepRecord } from "./measure.ts";
@@ -29,6 +30,7 @@ export interface Results {
   startup: StartupRecord[];
   steps: StepRecord[];
   delivery: DeliveryRecord[];
+  inviteJobs?: InviteJobRecord[];
   profiles: ProfileRecord[];
   peerMailsSent?: number;
   ratios: Ratio[];

@@ -51,7 +51,9 @@ export interface UsherOptions {
   /** Write a V8 CPU profile into this folder on exit (`node --cpu-prof`). */
   cpuProfDir?: string;
   /** Deliver by SMTP to this URL instead of the dev mailbox. */
-  smtpUrl?: string;
+  smtpUrl?: string | undefined;
+  /** More environment (e.g. USHER_MAIL_RATE). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -71,6 +73,7 @@ export async function startUsher(o: UsherOptions): Promise<Server> {
   };
   if (o.smtpUrl) env.USHER_SMTP_URL = o.smtpUrl;
   if (o.databaseUrl) env.DATABASE_URL = o.databaseUrl;
+  Object.assign(env, o.env);
   // A fatal V8 error writes a diagnostic report with the JavaScript stack (see fatalReport).
   const nodeFlags = ["--report-on-fatalerror", `--report-directory=${REPORT_DIR}`];
   if (o.cpuProfDir) nodeFlags.push("--cpu-prof", `--cpu-prof-dir=${o.cpuProfDir}`);
