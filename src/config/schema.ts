@@ -136,7 +136,7 @@ export const KEYS: readonly KeySpec[] = [
     key: "inviteJobConcurrency",
     env: ["USHER_INVITE_JOB_CONCURRENCY"],
     kind: "int",
-    default: "2",
+    default: "4",
     doc: "Invite job batches each process applies at once (each holds a database connection); `0`: this process applies none.",
   },
   // Connection and request limits: every connection and request has a time limit, and the
