@@ -44,6 +44,8 @@ test("a CSV job: good rows created and invited once, bad, duplicate and existing
     `${existing},,,,,`,
     `"${p}-c@example.com",Alan,Turing,en,,`,
     `${p}-d@example.com,too,many,fields,here,x,y`,
+    // The username of row 1: refused by the single-user rule, the row alone (the batch goes on).
+    `${p}-e@example.com,Eve,,,${p}-ada,`,
   ].join("\n");
   const up = await uploadJob(c, csv, { query: { application_name: "Acme", on_existing: "skip" } });
   assert.equal(up.status, 202, JSON.stringify(up.body));
@@ -52,7 +54,7 @@ test("a CSV job: good rows created and invited once, bad, duplicate and existing
   assert.equal(job.status, "done");
   assert.deepEqual(
     { ...job.totals, mailed: 0 },
-    { read: 7, processed: 7, created: 3, invited: 3, mailed: 0, skipped: 1, failed: 3, valid: 0 },
+    { read: 8, processed: 8, created: 3, invited: 3, mailed: 0, skipped: 1, failed: 4, valid: 0 },
   );
   const failed = await allRows(c, job.id, "failed");
   assert.deepEqual(
@@ -61,6 +63,7 @@ test("a CSV job: good rows created and invited once, bad, duplicate and existing
       [3, "invalid_email"],
       [4, "duplicate"],
       [7, "invalid_row"],
+      [8, "conflict"],
     ],
   );
   assert.match(String(failed[1]?.message), /row 1/);
@@ -70,6 +73,9 @@ test("a CSV job: good rows created and invited once, bad, duplicate and existing
     [[5, "exists"]],
   );
   for (const who of ["a", "b", "c"]) assert.equal(await invitesOf(`${p}-${who}@example.com`), 1, who);
+  assert.equal(await invitesOf(`${p}-e@example.com`), 0);
+  const eve = await t.app.db.query("select 1 from users where email = $1", [`${p}-e@example.com`]);
+  assert.equal(eve.length, 0, "a refused row leaves no user");
   assert.equal(await invitesOf(existing), 1, "the existing user keeps its one invite");
   const ada = await t.app.db.query<Record<string, string>>(
     "select given_name, family_name, preferred_language, username, display_name from users where email = $1",

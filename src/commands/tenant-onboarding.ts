@@ -8,7 +8,7 @@ import { requireCredentialOf } from "./credential-guard.ts";
 import type { CommandDeps } from "./deps.ts";
 import { changeAddress } from "./email-change.ts";
 import { joinTransaction } from "./in-transaction.ts";
-import { createInviteCode, issueInvite } from "./invite-codes.ts";
+import { inviteCreatedUser, issueInvite } from "./invite-codes.ts";
 import { lockHuman, lockHumanWithCode } from "./load-user.ts";
 import { type PreparedPassword, storePassword } from "./password-change.ts";
 import { writeUserEvents } from "./user-events.ts";
@@ -74,7 +74,7 @@ export async function createAndInvite(
   return deps.db.transaction(async (tx) => {
     const joined = joinTransaction(deps, tx);
     const actor = { caller, orgId };
-    const { userId } = await addHumanUser(joined, actor, {
+    const { userId, user } = await addHumanUser(joined, actor, {
       orgId,
       usernameScope: "organization",
       username: input.username,
@@ -86,7 +86,7 @@ export async function createAndInvite(
       verification: { kind: "verified", verified: false },
     });
     if (input.sendInvite)
-      await createInviteCode(joined, actor, userId, {
+      await inviteCreatedUser(tx, joined, actor, user, {
         kind: "send",
         urlTemplate: input.urlTemplate,
         applicationName: input.applicationName,

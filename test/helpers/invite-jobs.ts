@@ -53,7 +53,7 @@ export async function finished(
   for (;;) {
     const r = await jobCall(c, "GET", `/v1/invite-jobs/${id}`);
     const job = r.body as unknown as JobBody;
-    if (r.status !== 200) throw new Error(`GET job: ${r.status} ${JSON.stringify(r.body)}`);
+    if (r.status !== 200 && r.status < 500) throw new Error(`GET job: ${r.status} ${JSON.stringify(r.body)}`);
     if (!["receiving", "queued", "running"].includes(job.status)) return job;
     if (Date.now() > deadline) throw new Error(`job ${id} not finished: ${JSON.stringify(job)}`);
     await new Promise((r) => setTimeout(r, everyMs));
