@@ -1,4 +1,8 @@
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { after, before, test } from "node:test";
 import { allRows, finished, type JobClient, jobCall, uploadJob } from "./helpers/invite-jobs.ts";
 import { startTestApp, type TestApp, unique } from "./helpers/test-app.ts";
@@ -232,4 +236,46 @@ test("the OpenAPI document describes the invite job calls, their options and err
   for (const s of ["202", "400", "401", "403", "413", "415"]) assert.ok(post.responses[s], s);
   assert.ok(doc.paths["/v1/invite-jobs/{id}/rows"]?.get);
   assert.ok(doc.paths["/v1/invite-jobs/{id}/cancel"]?.post?.responses["409"]);
+});
+
+test("usher invite: uploads, prints plain progress when not on a terminal, lists failed rows; --watch re-attaches", async () => {
+  const p = unique("cli");
+  const dir = mkdtempSync(path.join(os.tmpdir(), "usher-cli-"));
+  const file = path.join(dir, "people.csv");
+  writeFileSync(file, `email,name\n${p}-1@example.com,One\nnope,Bad\n${p}-2@example.com,Two\n`);
+  const env = {
+    PATH: process.env.PATH ?? "",
+    USHER_URL: t.baseUrl,
+    USHER_TOKEN: t.adminToken,
+    USHER_DATA_DIR: dir,
+  };
+  const run = (args: string[]) =>
+    new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn(process.execPath, ["bin/usher.js", "invite", ...args], { env });
+      let out = "";
+      child.stdout.on("data", (d) => {
+        out += d;
+      });
+      child.stderr.on("data", (d) => {
+        out += d;
+      });
+      child.on("exit", (code) => resolve({ code, out }));
+    });
+  try {
+    const first = await run(["--file", file, "--org", t.defaultOrgId]);
+    assert.equal(first.code, 1, first.out);
+    const id = /job ([0-9a-f-]{36}): 3 rows/.exec(first.out)?.[1];
+    assert.ok(id, first.out);
+    assert.match(first.out, /done 3\/3 created=2 invited=2 mailed=\d skipped=0 failed=1/);
+    assert.match(first.out, /row 2 nope: invalid_email/);
+    // Without --org: the token's own organization.
+    const watch = await run(["--watch", id]);
+    assert.equal(watch.code, 1, watch.out);
+    assert.match(watch.out, /done 3\/3 created=2/);
+    const bad = await run(["--file", path.join(dir, "missing.csv")]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.out, /no file/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -27,6 +27,10 @@ export class InviteJobWorker {
   #lanes: Promise<void>[] = [];
   #wakers = new Set<() => void>();
   #unlisten: (() => Promise<void>) | undefined;
+  /** Rows this process applied, and at how many it next refreshes the statistics. */
+  #applied = 0;
+  #nextAnalyze = 1_000;
+  #analyzing = false;
 
   constructor(options: InviteJobWorkerOptions) {
     this.#o = options;
@@ -81,9 +85,30 @@ export class InviteJobWorker {
       const outcome = await applyBatch(deps, job, caller, this.#o.batchSize);
       for (const err of outcome.unexpected)
         log.error({ err, job: job.id }, "invite job row failed unexpectedly");
-      if (outcome.rows > 0) return true;
+      if (outcome.rows > 0) {
+        this.#applied += outcome.rows;
+        await this.#analyzeWhenDue();
+        return true;
+      }
     }
     return false;
+  }
+
+  /**
+   * After 1,000 and 4,000 rows, then every 10,000, this process refreshes the statistics of the
+   * tables jobs fill (`refreshStatistics`); one lane at a time, the others go on.
+   */
+  async #analyzeWhenDue(): Promise<void> {
+    if (this.#applied < this.#nextAnalyze || this.#analyzing) return;
+    this.#analyzing = true;
+    this.#nextAnalyze = this.#nextAnalyze < 4_000 ? 4_000 : this.#applied + 10_000;
+    try {
+      await inviteJobQueries(this.#o.deps.db).refreshStatistics();
+    } catch (e) {
+      this.#o.log.warn({ err: e }, "could not refresh the planner's statistics (ANALYZE)");
+    } finally {
+      this.#analyzing = false;
+    }
   }
 
   #idle(): Promise<void> {
