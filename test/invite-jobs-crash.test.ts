@@ -69,21 +69,29 @@ test("SIGKILL of the process working on a job: another process finishes it; no u
       invited_users: rows,
       added_events: rows,
     });
-    // Mailed: no address received its invite twice.
+    // Mailed: every invite once. The job queues each invite once (above); delivery itself is at
+    // least once (ARCHITECTURE §6): a message A was handing to the provider when it was killed
+    // is sent again after its lease — that window, at most A's sends in flight, is all the slack.
     const deadlineMail = Date.now() + 120_000;
     let mailed: Record<string, number> | undefined;
     for (;;) {
       mailed = (
         await conn.query<Record<string, number>>(
-          `select count(*)::int as messages, count(distinct recipient)::int as recipients from mailbox
-            where recipient like 'crash-%'`,
+          `select count(*)::int as deliveries, count(distinct outbox_id)::int as messages,
+                  count(distinct recipient)::int as recipients
+             from mailbox where recipient like 'crash-%'`,
         )
       )[0];
-      if ((mailed?.recipients ?? 0) >= rows || Date.now() > deadlineMail) break;
+      if ((mailed?.messages ?? 0) >= rows || Date.now() > deadlineMail) break;
       await new Promise((r) => setTimeout(r, 500));
     }
+    assert.equal(mailed?.messages, rows, "every invite delivered");
     assert.equal(mailed?.recipients, rows);
-    assert.equal(mailed?.messages, rows, "an invite was mailed twice");
+    const inFlight = 32; // USHER_DELIVERY_CONCURRENCY's default: A's sends in flight at most
+    assert.ok(
+      (mailed?.deliveries ?? 0) <= rows + inFlight,
+      `${mailed?.deliveries} deliveries: more than the sends in flight at the kill were repeated`,
+    );
   } finally {
     await conn.close();
     await a.kill();
