@@ -6,6 +6,8 @@
 // Writes bench/results.json and the tables of bench/RESULTS.md. Short runs while developing:
 //   BENCH_SECONDS=3 BENCH_SEED_USERS=5000 BENCH_DELIVERY_MESSAGES=1000 BENCH_ONLY=postgres,ceilings \
 //   BENCH_OUT=/tmp/bench npm run bench
+// Invite jobs only (rows per job, and the USHER_MAIL_RATE of the run with mail):
+//   BENCH_ONLY=invite-jobs BENCH_INVITE_ROWS=5000 BENCH_INVITE_MAIL_RATE=200 BENCH_OUT=/tmp/bench npm run bench
 // The embedded server against the machine's PostgreSQL, resend invite only:
 //   BENCH_ONLY=postgres,embedded BENCH_OPS=create-invite:REST,resend-invite:REST BENCH_CONNECTIONS=50 \
 //   BENCH_SECONDS=5 BENCH_SEED_USERS=2000 BENCH_OUT=/tmp/bench npm run bench
@@ -22,6 +24,7 @@ import { USHER_NODE_FLAGS } from "./lib/usher.ts";
 import { runCeilings } from "./phases/ceilings.ts";
 import { runConsoleUsers } from "./phases/console-users.ts";
 import { runDelivery } from "./phases/delivery.ts";
+import { runInviteJobs } from "./phases/invite-jobs.ts";
 import { runPaired } from "./phases/paired.ts";
 import { runPeer } from "./phases/peer.ts";
 import { profileOperation } from "./phases/profile.ts";
@@ -191,6 +194,25 @@ try {
       );
     } catch (e) {
       failure("webhooks", e);
+    }
+  }
+  if (phases.has("invite-jobs")) {
+    section("Invite jobs");
+    results.inviteJobs = [];
+    for (const database of ["postgres", "embedded"] as const) {
+      try {
+        results.inviteJobs.push(
+          ...(await runInviteJobs(
+            databases,
+            `usher_bench_${stamp}_jobs`,
+            settings.inviteJobRows,
+            settings.inviteJobMailRate,
+            database,
+          )),
+        );
+      } catch (e) {
+        failure(`invite jobs on ${database}`, e);
+      }
     }
   }
   if (phases.has("embedded")) {

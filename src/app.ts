@@ -17,6 +17,7 @@ import { migrate } from "./db/migrate.ts";
 import { openDb } from "./db/open.ts";
 import { openProbe } from "./db/probe.ts";
 import type { Db } from "./db/types.ts";
+import { InviteJobWorker } from "./jobs/invite-job-worker.ts";
 import { createMetrics } from "./ops/metrics.ts";
 import { createSender } from "./outbox/provider.ts";
 import type { Sender } from "./outbox/sender.ts";
@@ -95,6 +96,13 @@ export async function createApp(options: AppOptions) {
     backoffMaxMs: config.deliveryBackoffMax,
     now,
   });
+  const inviteJobs = new InviteJobWorker({
+    deps,
+    log,
+    batchSize: config.inviteJobBatch,
+    concurrency: config.inviteJobConcurrency,
+    pollIntervalMs: config.deliveryPollInterval,
+  });
   const probe = openProbe(db.connectionString);
   let isReady = false;
   let stopped = false;
@@ -125,6 +133,7 @@ export async function createApp(options: AppOptions) {
     deps,
     worker,
     webhooks,
+    inviteJobs,
     sender,
     server,
     bindings,
@@ -161,6 +170,7 @@ export async function createApp(options: AppOptions) {
       unwatchCallers = await callers.watch(db);
       await worker.start();
       await webhooks.start();
+      await inviteJobs.start();
       const address = await server.listen(config.port, config.host);
       isReady = true;
       log.info(
@@ -181,6 +191,7 @@ export async function createApp(options: AppOptions) {
       stopped = true;
       isReady = false;
       await server.close();
+      await inviteJobs.stop();
       await worker.stop();
       await webhooks.stop();
       await unwatchCallers?.();

@@ -93,6 +93,16 @@ export function renderResults(r: Results): string {
       `### Webhooks (events written in one transaction → answered by a loopback receiver, order per user kept)\n\n| deliveries | users | seconds | deliveries/s | out of order |\n| ---: | ---: | ---: | ---: | ---: |\n| ${n0(w.deliveries)} | ${n0(w.users)} | ${n1(w.seconds)} | ${n0(w.perSecond)} | ${w.outOfOrder} |`,
     );
   }
+  if (r.inviteJobs?.length) {
+    out.push(
+      `### Invite jobs (one process; POST /v1/invite-jobs → every row applied)\n\n| database | mail | rows | upload s | rows/s applied | invites mailed/s | CPU (cores) | peak RSS MiB |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n${r.inviteJobs
+        .map(
+          (j) =>
+            `| ${j.database} | ${j.mail} | ${n0(j.rows)} | ${n1(j.uploadSeconds)} | ${n0(j.rowsPerSecond)} | ${j.mailedPerSecond === null ? "–" : n0(j.mailedPerSecond)} | ${n2(j.cpuCores)} | ${n0(j.peakRssMiB)} |`,
+        )
+        .join("\n")}`,
+    );
+  }
   if (r.ratios.length > 0) {
     out.push(
       `### Ratios (throughput)\n\n| ratio | conns | value | numerator/s | denominator/s |\n| --- | ---: | ---: | ---: | ---: |\n${r.ratios

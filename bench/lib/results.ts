@@ -1,4 +1,5 @@
 import type { DeliveryRecord } from "../phases/delivery.ts";
+import type { InviteJobRecord } from "../phases/invite-jobs.ts";
 import type { ProfileRecord } from "../phases/profile.ts";
 import type { StartupRecord } from "../phases/setup-usher.ts";
 import type { WebhookBenchRecord } from "../phases/webhooks.ts";
@@ -32,6 +33,7 @@ export interface Results {
   delivery: DeliveryRecord[];
   /** Webhook deliveries to a loopback receiver, in order per user (bench/phases/webhooks.ts). */
   webhooks?: WebhookBenchRecord;
+  inviteJobs?: InviteJobRecord[];
   profiles: ProfileRecord[];
   peerMailsSent?: number;
   ratios: Ratio[];

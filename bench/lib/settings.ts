@@ -12,6 +12,10 @@ export interface Settings {
   seedUsers: number;
   /** Messages queued for the delivery step (BENCH_DELIVERY_MESSAGES, default 10000). */
   deliveryMessages: number;
+  /** Rows of the benchmark's invite job (BENCH_INVITE_ROWS). */
+  inviteJobRows: number;
+  /** USHER_MAIL_RATE of the invite job run with mail (BENCH_INVITE_MAIL_RATE). */
+  inviteJobMailRate: number;
   /** The phases to run (BENCH_ONLY, comma-separated; default all). */
   phases: Set<Phase>;
   /** Where results.json and RESULTS.md go (BENCH_OUT, default bench/). */
@@ -32,6 +36,7 @@ export const PHASES = [
   "webhooks",
   "embedded",
   "console",
+  "invite-jobs",
 ] as const;
 export type Phase = (typeof PHASES)[number];
 
@@ -49,6 +54,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     adminUrl: env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
     seedUsers: Number(env.BENCH_SEED_USERS ?? 100_000),
     deliveryMessages: Number(env.BENCH_DELIVERY_MESSAGES ?? 10_000),
+    inviteJobRows: Number(env.BENCH_INVITE_ROWS ?? 10_000),
+    inviteJobMailRate: Number(env.BENCH_INVITE_MAIL_RATE ?? 200),
     phases: new Set(only as Phase[]),
     ops: env.BENCH_OPS ? env.BENCH_OPS.split(",").map((s) => s.trim()) : undefined,
     profile: env.BENCH_PROFILE ? env.BENCH_PROFILE.split(",").map(profileTarget) : undefined,

@@ -51,8 +51,8 @@ export interface UsherOptions {
   /** Write a V8 CPU profile into this folder on exit (`node --cpu-prof`). */
   cpuProfDir?: string;
   /** Deliver by SMTP to this URL instead of the dev mailbox. */
-  smtpUrl?: string;
-  /** More environment (USHER_* settings). */
+  smtpUrl?: string | undefined;
+  /** More environment (e.g. USHER_MAIL_RATE). */
   env?: Record<string, string>;
 }
 

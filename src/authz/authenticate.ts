@@ -34,6 +34,20 @@ export async function authenticate(
     await tokenQueries(q).touch(owner.tokenId, now);
     owner.lastUsedAt = now;
   }
+  return callerOf(owner);
+}
+
+/**
+ * The caller behind a live token, by the token's id (undefined once it is revoked, expired or
+ * its user gone): work done later on a caller's behalf, such as an invite job's rows, runs with
+ * the token's current rights.
+ */
+export async function callerOfToken(q: Queryable, tokenId: string, now: Date): Promise<Caller | undefined> {
+  const owner = await tokenQueries(q).ownerById(tokenId, now);
+  return owner && callerOf(owner);
+}
+
+function callerOf(owner: TokenOwner): Caller {
   const orgRoles = new Map<string, string[]>();
   let instanceRoles: string[] = [];
   for (const m of owner.memberships) {

@@ -7,7 +7,7 @@ export interface Args {
 }
 
 /** Flags that take no value. */
-const BOOLEAN_FLAGS = new Set(["--json"]);
+const BOOLEAN_FLAGS = new Set(["--json", "--dry-run", "--no-invite"]);
 
 export function parseArgs(argv: readonly string[]): Args {
   const flags = new Map<string, string>();

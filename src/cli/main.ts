@@ -6,6 +6,7 @@ import { migrate } from "../db/migrate.ts";
 import { openDb } from "../db/open.ts";
 import { type Args, parseArgs } from "./args.ts";
 import { DB_HELP, dbCommand } from "./db.ts";
+import { INVITE_HELP, inviteCommand } from "./invite.ts";
 import { MAIL_HELP, mailCommand } from "./mail.ts";
 import { parseWorkers, runPrimary } from "./workers.ts";
 
@@ -17,6 +18,7 @@ Usage:
   usher migrate [--config FILE]            apply database migrations and exit
   usher mail list|show|retry|test          outgoing messages and their delivery state
   usher db backup|restore FILE | psql      back up, restore, or open a SQL shell on the database
+  usher invite --file people.csv           invite everyone in a file through a running Usher, with progress
   usher <command> --help                   help for a command
 
 Configuration comes from defaults, an optional YAML file (--config or USHER_CONFIG)
@@ -54,6 +56,7 @@ Environment:
 ${configHelp()}`,
   mail: MAIL_HELP,
   db: DB_HELP,
+  invite: INVITE_HELP,
   migrate: `usher migrate — apply the numbered SQL migrations to the configured database and exit
 
 Options:
@@ -63,7 +66,7 @@ Uses DATABASE_URL when set, else the embedded PostgreSQL server in <data dir>/pg
 };
 
 async function main(args: Args): Promise<number> {
-  if (!["start", "migrate", "mail", "db", "help"].includes(args.command)) {
+  if (!["start", "migrate", "mail", "db", "invite", "help"].includes(args.command)) {
     process.stderr.write(`unknown command "${args.command}"\n\n${USAGE}\n`);
     return 2;
   }
@@ -85,6 +88,7 @@ async function main(args: Args): Promise<number> {
 
   if (args.command === "mail") return mailCommand(args, config, (s) => process.stdout.write(`${s}\n`));
   if (args.command === "db") return dbCommand(args, config, (s) => process.stdout.write(`${s}\n`));
+  if (args.command === "invite") return inviteCommand(args, config, (s) => process.stdout.write(`${s}\n`));
 
   if (args.command === "migrate") {
     const log = pino({ level: config.logLevel, base: { service: "usher" } });

@@ -16,6 +16,8 @@ export interface CodeSettings {
   applicationName: string;
   authRequestId: string;
   codeReturned: boolean;
+  /** The user's first code of this kind: the per-user burst does not apply (`throttleSend`). */
+  first?: boolean | undefined;
 }
 
 /** A code just issued: the plain code (for `return_code` callers) and what stores it. */
@@ -42,7 +44,8 @@ export async function issueCode(
   length: number,
   settings: CodeSettings,
 ): Promise<IssuedCode> {
-  if (!settings.codeReturned) await throttleSend(tx, deps, user, kind);
+  const { first, ...kept } = settings;
+  if (!settings.codeReturned) await throttleSend(tx, deps, user, kind, first === true);
   const at = deps.now();
   const code = generateCode(length);
   const expiresAt = new Date(at.getTime() + ttlMs);
@@ -53,7 +56,7 @@ export async function issueCode(
     expiresAt,
     failedAttempts: 0,
     email: user.email,
-    ...settings,
+    ...kept,
   };
   const write: CodeWrite = { orgId: user.orgId, userId: user.id, code: stored };
   if (!settings.codeReturned) {

@@ -36,6 +36,22 @@ export async function createInviteCode(
 }
 
 /**
+ * CreateInviteCode for a user the caller's transaction has just created: it holds the user's
+ * row locked and the user has no invite code yet, so the user is not read again (`POST
+ * /v1/users` and every row of an invite job).
+ */
+export async function inviteCreatedUser(
+  tx: Queryable,
+  deps: CommandDeps,
+  actor: Actor,
+  user: User,
+  delivery: InviteDelivery,
+): Promise<{ details: WriteDetails; expiresAt: Date; code?: string }> {
+  if (delivery.kind === "send" && delivery.urlTemplate) checkUrlTemplate(delivery.urlTemplate);
+  return issueInvite(tx, deps, actor, user.id, { user }, delivery, false);
+}
+
+/**
  * The invite itself, for a user the caller's transaction has locked and read with its invite
  * code (`lockHumanWithCode`); `found` is undefined when there is no such human user. Its write
  * is the transaction's last statement.
@@ -67,6 +83,7 @@ export async function issueInvite(
     applicationName: send?.applicationName || previous?.applicationName || "",
     authRequestId: previous?.authRequestId ?? "",
     codeReturned: delivery.kind === "return",
+    first: previous === undefined,
   };
   const at = deps.now();
   const issued = await issueCode(

@@ -12,13 +12,17 @@ import type { CommandDeps } from "./deps.ts";
  * transaction: one token from the user's bucket for this kind of code (burst 3, one more a
  * minute by default) and one from the recipient address's bucket (10 an hour). When either is
  * empty the call fails with RESOURCE_EXHAUSTED and a retry delay; the transaction rolls back,
- * so nothing changes and nothing is sent.
+ * so nothing changes and nothing is sent. A user's first code of a kind (`first`) takes no
+ * token from the user's bucket: the burst guards against repeated sends to one user, and a
+ * first invite is none (a bulk invite of thousands must not write a bucket per user); the
+ * recipient's cap applies to every send.
  */
 export async function throttleSend(
   tx: Queryable,
   deps: CommandDeps,
   user: User,
   kind: CodeKind,
+  first = false,
 ): Promise<void> {
   const c = deps.config;
   if (!c.throttleEnabled) return;
@@ -32,7 +36,11 @@ export async function throttleSend(
     { burst: c.throttleRecipientPerHour, perSecond: c.throttleRecipientPerHour / 3600 },
   ];
   const q = throttleQueries(tx);
-  const [key] = await q.takeBoth(perUser, perRecipient, now);
+  const [key] = first
+    ? (await q.take(perRecipient[0], perRecipient[1], now))
+      ? []
+      : [perRecipient[0]]
+    : await q.takeBoth(perUser, perRecipient, now);
   if (key === undefined) return;
   const rule = key === perUser[0] ? perUser[1] : perRecipient[1];
   const state = await q.state(key);

@@ -8,7 +8,7 @@ import { requireCredentialOf } from "./credential-guard.ts";
 import type { CommandDeps } from "./deps.ts";
 import { changeAddress } from "./email-change.ts";
 import { joinTransaction } from "./in-transaction.ts";
-import { createInviteCode, issueInvite } from "./invite-codes.ts";
+import { inviteCreatedUser, issueInvite } from "./invite-codes.ts";
 import { lockHuman, lockHumanWithCode } from "./load-user.ts";
 import { type PreparedPassword, storePassword } from "./password-change.ts";
 import { writeUserEvents } from "./user-events.ts";
@@ -34,42 +34,59 @@ export interface ResentInvite {
   lastSentAt: Date | null;
 }
 
+/** A person to create through the tenant API (one `POST /v1/users`, or one row of an invite job). */
+export interface NewTenantUser {
+  email: string;
+  /**
+   * The display name; given and family name are taken from it unless given. Default: given and
+   * family name, else the address's local part.
+   */
+  name?: string | undefined;
+  givenName?: string | undefined;
+  familyName?: string | undefined;
+  /** Unique within the tenant; the address by default. */
+  username?: string | undefined;
+  locale?: string | undefined;
+  sendInvite: boolean;
+  urlTemplate?: string | undefined;
+  applicationName?: string | undefined;
+}
+
 /**
- * `POST /v1/users`: creates the user and, unless told not to, its invite — in one transaction,
- * so a refused invite (e.g. throttled) leaves no half-made user behind.
+ * `POST /v1/users` and each row of an invite job: creates the user and, unless told not to, its
+ * invite — in one transaction, so a refused invite (e.g. throttled) leaves no half-made user
+ * behind. An invite job passes a joined transaction (`joinTransaction`) to apply a batch at once.
  */
 export async function createAndInvite(
   deps: CommandDeps,
   caller: Caller,
   orgId: string,
-  input: {
-    email: string;
-    name: string;
-    locale?: string | undefined;
-    sendInvite: boolean;
-    urlTemplate?: string | undefined;
-    /** The application the invite names (default: `USHER_APPLICATION_NAME`). */
-    applicationName?: string | undefined;
-  },
+  input: NewTenantUser,
 ): Promise<string> {
-  const [given, ...rest] = input.name.trim().split(/\s+/);
-  const givenName = given || input.email;
-  const familyName = rest.join(" ") || givenName;
+  const name =
+    input.name?.trim() ||
+    [input.givenName?.trim(), input.familyName?.trim()].filter(Boolean).join(" ") ||
+    input.email.split("@")[0] ||
+    input.email;
+  const [given, ...rest] = name.split(/\s+/);
+  const givenName = input.givenName?.trim() || given || input.email;
+  const familyName = input.familyName?.trim() || rest.join(" ") || givenName;
   return deps.db.transaction(async (tx) => {
     const joined = joinTransaction(deps, tx);
     const actor = { caller, orgId };
-    const { userId } = await addHumanUser(joined, actor, {
+    const { userId, user } = await addHumanUser(joined, actor, {
       orgId,
       usernameScope: "organization",
+      username: input.username,
       givenName,
       familyName,
-      displayName: input.name,
+      displayName: name,
       preferredLanguage: input.locale,
       email: input.email,
       verification: { kind: "verified", verified: false },
     });
     if (input.sendInvite)
-      await createInviteCode(joined, actor, userId, {
+      await inviteCreatedUser(tx, joined, actor, user, {
         kind: "send",
         urlTemplate: input.urlTemplate,
         applicationName: input.applicationName,

@@ -47,7 +47,7 @@ export async function addHumanUser(
   deps: CommandDeps,
   actor: Actor,
   input: AddHumanInput,
-): Promise<{ userId: string; details: WriteDetails; emailCode?: string }> {
+): Promise<{ userId: string; details: WriteDetails; emailCode?: string; user: User }> {
   if (input.verification.kind === "send" && input.verification.urlTemplate)
     checkUrlTemplate(input.verification.urlTemplate);
   const email = normalizeEmail(input.email);
@@ -124,7 +124,7 @@ export async function addHumanUser(
       });
     }
     const details = await writeUserEvents(tx, user, actor.caller.userId, at, events, { last: true });
-    return emailCode === undefined ? { userId, details } : { userId, details, emailCode };
+    return emailCode === undefined ? { userId, details, user } : { userId, details, emailCode, user };
   });
 }
 

@@ -63,6 +63,10 @@ export interface RawConfig {
   deliveryCircuitProbeMax: number;
   dbPoolSize: number;
   authCacheTtl: number;
+  // Invite jobs: uploads of many people at once, applied in the background.
+  inviteJobMaxBytes: number;
+  inviteJobBatch: number;
+  inviteJobConcurrency: number;
   // Connection and request limits.
   headersTimeout: number;
   requestTimeout: number;
@@ -120,6 +124,27 @@ export const KEYS: readonly KeySpec[] = [
     kind: "duration",
     default: "30s",
     doc: "Longest a process reuses a token's owner and roles without asking the database; revocations and role or user-state changes reach every process at once regardless. `0` turns it off.",
+  },
+  {
+    key: "inviteJobMaxBytes",
+    env: ["USHER_INVITE_JOB_MAX_BYTES"],
+    kind: "int",
+    default: "268435456",
+    doc: "Largest file `POST /v1/invite-jobs` takes, in bytes (256 MiB: some 3 million rows); other tenant API bodies stay at 64 KiB. Checked after the credential, against the declared length and while reading.",
+  },
+  {
+    key: "inviteJobBatch",
+    env: ["USHER_INVITE_JOB_BATCH"],
+    kind: "int",
+    default: "250",
+    doc: "Rows of an invite job applied per transaction.",
+  },
+  {
+    key: "inviteJobConcurrency",
+    env: ["USHER_INVITE_JOB_CONCURRENCY"],
+    kind: "int",
+    default: "4",
+    doc: "Invite job batches each process applies at once (each holds a database connection); `0`: this process applies none.",
   },
   // Connection and request limits: every connection and request has a time limit, and the
   // listener caps how many connections it holds.

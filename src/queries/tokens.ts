@@ -13,35 +13,13 @@ export interface TokenOwner {
 export function tokenQueries(q: Queryable) {
   return {
     /** The owner of a live token (not revoked, not expired, user still existing), with its roles. */
-    async ownerOf(tokenHash: string, now: Date): Promise<TokenOwner | undefined> {
-      const rows = await q.query<{
-        id: string;
-        user_id: string;
-        org_id: string;
-        m_org: string | null;
-        roles: string[] | null;
-        last_used_at: Date | null;
-        expires_at: Date | null;
-      }>(
-        `select t.id, t.user_id, t.org_id, t.last_used_at, t.expires_at, m.org_id as m_org, m.roles
-           from tokens t
-           join users u on u.org_id = t.org_id and u.id = t.user_id and u.state in (1, 6)
-           left join members m on m.user_id = t.user_id
-          where t.token_hash = $1 and t.revoked_at is null and (t.expires_at is null or t.expires_at > $2)`,
-        [tokenHash, now],
-      );
-      const first = rows[0];
-      if (!first) return undefined;
-      return {
-        tokenId: first.id,
-        userId: first.user_id,
-        orgId: first.org_id,
-        lastUsedAt: first.last_used_at,
-        expiresAt: first.expires_at,
-        memberships: rows
-          .filter((r) => r.m_org !== null)
-          .map((r) => ({ orgId: r.m_org as string, roles: r.roles ?? [] })),
-      };
+    ownerOf(tokenHash: string, now: Date): Promise<TokenOwner | undefined> {
+      return liveOwner(q, "t.token_hash = $1", tokenHash, now);
+    },
+
+    /** As `ownerOf`, by the token's id: a job started with a token keeps its rights, and loses them with it. */
+    ownerById(tokenId: string, now: Date): Promise<TokenOwner | undefined> {
+      return liveOwner(q, "t.id = $1", tokenId, now);
     },
 
     /** Records that a token was used (callers do this at most once a minute per token). */
@@ -104,5 +82,41 @@ export function tokenQueries(q: Queryable) {
     async revoke(tokenId: string, at: Date): Promise<void> {
       await q.query("update tokens set revoked_at = $2 where id = $1 and revoked_at is null", [tokenId, at]);
     },
+  };
+}
+
+async function liveOwner(
+  q: Queryable,
+  where: "t.token_hash = $1" | "t.id = $1",
+  value: string,
+  now: Date,
+): Promise<TokenOwner | undefined> {
+  const rows = await q.query<{
+    id: string;
+    user_id: string;
+    org_id: string;
+    m_org: string | null;
+    roles: string[] | null;
+    last_used_at: Date | null;
+    expires_at: Date | null;
+  }>(
+    `select t.id, t.user_id, t.org_id, t.last_used_at, t.expires_at, m.org_id as m_org, m.roles
+       from tokens t
+       join users u on u.org_id = t.org_id and u.id = t.user_id and u.state in (1, 6)
+       left join members m on m.user_id = t.user_id
+      where ${where} and t.revoked_at is null and (t.expires_at is null or t.expires_at > $2)`,
+    [value, now],
+  );
+  const first = rows[0];
+  if (!first) return undefined;
+  return {
+    tokenId: first.id,
+    userId: first.user_id,
+    orgId: first.org_id,
+    lastUsedAt: first.last_used_at,
+    expiresAt: first.expires_at,
+    memberships: rows
+      .filter((r) => r.m_org !== null)
+      .map((r) => ({ orgId: r.m_org as string, roles: r.roles ?? [] })),
   };
 }

@@ -31,6 +31,7 @@ export function tenantHandler(deps: CommandDeps, routes: readonly TenantRoute[],
   return async function handle(req: Req, res: Res, url: URL): Promise<boolean> {
     const found = matchRoute(routes, req.method ?? "GET", url.pathname);
     if (found === undefined) return false;
+    let limit = BODY_LIMIT;
     try {
       if (found === "method_not_allowed")
         throw new TenantError(405, "method_not_allowed", "This endpoint does not take that method.");
@@ -39,17 +40,19 @@ export function tenantHandler(deps: CommandDeps, routes: readonly TenantRoute[],
       // A body declared too large is refused before anything waits on the database (meanwhile
       // the socket would go on filling buffers); then the credential: no body is read for a
       // caller without a good one.
-      if (declaresTooLarge(req, BODY_LIMIT)) throw new BodyTooLarge("declared body too large");
+      limit = route.upload?.limit ?? BODY_LIMIT;
+      if (declaresTooLarge(req, limit)) throw new BodyTooLarge("declared body too large");
       const who =
         route.access === "credential"
           ? await tenantCaller(deps, headers)
           : { caller: undefined, tenantId: requireTenantHeader(headers) };
-      const raw = await readBody(req, BODY_LIMIT);
+      const raw = route.upload ? Buffer.alloc(0) : await readBody(req, BODY_LIMIT);
       const body = route.body ? parseJson(raw) : undefined;
       if (route.body) assertValid(route.body, body, "body");
       const query = route.query ? queryObject(url.searchParams, route) : {};
       const address = clientAddress(req, parseTrustedProxies(deps.config.trustedProxies));
-      const call = { ...who, params, query, body, headers, clientAddress: address };
+      const upload = route.upload ? counted(req, limit) : undefined;
+      const call = { ...who, params, query, body, headers, clientAddress: address, upload };
       const key = headers.get("idempotency-key");
       const result: TenantResult =
         key && route.idempotent && who.caller
@@ -69,7 +72,7 @@ export function tenantHandler(deps: CommandDeps, routes: readonly TenantRoute[],
     } catch (e) {
       const err =
         e instanceof BodyTooLarge
-          ? new TenantError(413, "payload_too_large", `The body is larger than ${BODY_LIMIT} bytes.`)
+          ? new TenantError(413, "payload_too_large", `The body is larger than ${limit} bytes.`, { limit })
           : isUnprocessable(e)
             ? new TenantError(
                 422,
@@ -86,6 +89,16 @@ export function tenantHandler(deps: CommandDeps, routes: readonly TenantRoute[],
     }
     return true;
   };
+}
+
+/** An upload's chunks as they arrive, refused (BodyTooLarge) once more than `limit` bytes came. */
+async function* counted(req: Req, limit: number): AsyncGenerator<Buffer> {
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new BodyTooLarge(`request body is larger than ${limit} bytes`);
+    yield chunk;
+  }
 }
 
 function parseJson(raw: Buffer): unknown {
@@ -110,7 +123,12 @@ function queryObject(params: URLSearchParams, route: TenantRoute): Record<string
   for (const [name, prop] of Object.entries(schema.properties ?? {})) {
     const v = params.get(name);
     if (v === null) continue;
-    out[name] = prop.type === "integer" && /^-?\d+$/.test(v) ? Number(v) : v;
+    out[name] =
+      prop.type === "integer" && /^-?\d+$/.test(v)
+        ? Number(v)
+        : prop.type === "boolean" && (v === "true" || v === "false")
+          ? v === "true"
+          : v;
   }
   assertValid(route.query as never, out, "query");
   return out;

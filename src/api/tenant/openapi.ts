@@ -22,13 +22,15 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const DESCRIPTIONS: Record<number, string> = {
   200: "OK",
   201: "Created",
+  202: "Accepted: the work goes on in the background",
   204: "No content",
   400: "Invalid request (validation_error, invalid_code)",
   401: "Missing or invalid credential",
   403: "Forbidden (tenant_mismatch, forbidden)",
   404: "Not found",
   409: "Conflict (conflict, already_verified)",
-  413: "Body too large",
+  413: "Body too large (payload_too_large; details.limit)",
+  415: "Unsupported media type (unsupported_media_type)",
   422: "Idempotency-Key reused with another request",
   429: "Throttled; see Retry-After",
 };
@@ -62,9 +64,10 @@ export function openApiDocument(routes: readonly TenantRoute[], serverUrl: strin
     ]);
     for (const status of [...statuses].sort()) {
       const name = r.responses[status] ?? (status >= 400 ? "Error" : null);
+      const described = r.errors?.[status];
       responses[String(status)] = name
         ? {
-            description: DESCRIPTIONS[status] ?? "Error",
+            description: described ?? DESCRIPTIONS[status] ?? "Error",
             content: { "application/json": { schema: ref(name) } },
           }
         : { description: DESCRIPTIONS[status] ?? "" };
@@ -82,6 +85,12 @@ export function openApiDocument(routes: readonly TenantRoute[], serverUrl: strin
       op.requestBody = {
         required: true,
         content: { "application/json": { schema: bodyName ? ref(bodyName) : toOpenApi(r.body) } },
+      };
+    if (r.upload)
+      op.requestBody = {
+        required: true,
+        description: r.upload.description,
+        content: Object.fromEntries(r.upload.mediaTypes.map((t) => [t, { schema: { type: "string" } }])),
       };
     const path = r.path;
     paths[path] ??= {};

@@ -13,6 +13,8 @@ export interface TenantCall {
   headers: Headers;
   /** The client's address, for per-address throttles on public routes. */
   clientAddress: string;
+  /** An upload route's body, as it arrives (counted against the route's limit). */
+  upload?: AsyncIterable<Buffer> | undefined;
 }
 
 export interface TenantResult {
@@ -31,8 +33,15 @@ export interface TenantRoute {
   access: "credential" | "public";
   body?: TSchema;
   query?: TSchema;
+  /**
+   * The body is a file, streamed to the handler (`TenantCall.upload`) instead of read whole as
+   * JSON, up to a limit of its own.
+   */
+  upload?: { mediaTypes: readonly string[]; limit: number; description: string };
   /** Status → schema name in components (or null for no body). */
   responses: Record<number, string | null>;
+  /** What an error status means on this route, when more than the general meaning (OpenAPI). */
+  errors?: Record<number, string>;
   idempotent?: boolean;
   handler: (call: TenantCall) => Promise<TenantResult>;
 }

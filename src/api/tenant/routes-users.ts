@@ -51,7 +51,7 @@ export function userRoutes(deps: CommandDeps): TenantRoute[] {
         };
         const id = await createAndInvite(deps, caller(c), c.tenantId, {
           email: b.email,
-          name: b.name ?? b.email.split("@")[0] ?? b.email,
+          name: b.name,
           locale: b.locale,
           sendInvite: b.send_invite ?? true,
           urlTemplate: b.invite_url_template,

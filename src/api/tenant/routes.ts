@@ -3,6 +3,7 @@ import type { TenantRoute } from "./route.ts";
 import { activityRoutes } from "./routes-activity.ts";
 import { authRoutes } from "./routes-auth.ts";
 import { eventRoutes } from "./routes-events.ts";
+import { inviteJobRoutes } from "./routes-invite-jobs.ts";
 import { keyRoutes } from "./routes-keys.ts";
 import { textRoutes } from "./routes-texts.ts";
 import { userRoutes } from "./routes-users.ts";
@@ -18,5 +19,6 @@ export function tenantRoutes(deps: CommandDeps): TenantRoute[] {
     ...textRoutes(deps),
     ...webhookRoutes(deps),
     ...eventRoutes(deps),
+    ...inviteJobRoutes(deps),
   ];
 }

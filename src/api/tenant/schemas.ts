@@ -1,5 +1,6 @@
 import { type Static, type TSchema, Type } from "@sinclair/typebox";
 import { EVENT_COMPONENTS } from "./schemas-events.ts";
+import { InviteJob, InviteJobRow, InviteJobRowPage } from "./schemas-invite-jobs.ts";
 
 /**
  * The tenant API's request and response shapes, defined once: they validate requests, type the
@@ -283,6 +284,9 @@ export const COMPONENTS: readonly TSchema[] = [
   Preview,
   Health,
   ...EVENT_COMPONENTS,
+  InviteJob,
+  InviteJobRow,
+  InviteJobRowPage,
 ];
 
 export type UserBody = Static<typeof User>;

@@ -1,0 +1,281 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after, before, test } from "node:test";
+import { allRows, finished, type JobClient, jobCall, uploadJob } from "./helpers/invite-jobs.ts";
+import { startTestApp, type TestApp, unique } from "./helpers/test-app.ts";
+
+let t: TestApp;
+let c: JobClient;
+
+before(async () => {
+  t = await startTestApp({ config: { inviteJobMaxBytes: 4096, inviteJobBatch: 3 } });
+  c = { baseUrl: t.baseUrl, token: t.adminToken, tenantId: t.defaultOrgId };
+});
+after(() => t.stop());
+
+async function createOne(email: string) {
+  const res = await fetch(`${t.baseUrl}/v1/users`, {
+    method: "POST",
+    headers: { "x-api-key": t.adminToken, "x-tenant-id": t.defaultOrgId, "content-type": "application/json" },
+    body: JSON.stringify({ email, name: "Already Here" }),
+  });
+  assert.equal(res.status, 201);
+  return ((await res.json()) as { id: string }).id;
+}
+
+async function invitesOf(email: string): Promise<number> {
+  const rows = await t.app.db.query<{ n: number }>(
+    `select count(*)::int as n from outbox o join users u on u.id = o.user_id
+      where lower(u.email) = lower($1) and o.message_type = 'InviteUser'`,
+    [email],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+test("a CSV job: good rows created and invited once, bad, duplicate and existing rows reported with reasons", async () => {
+  const p = unique("p");
+  const existing = `${p}-old@example.com`;
+  await createOne(existing);
+  const csv = [
+    "email,given_name,family_name,locale,username,name",
+    `${p}-a@example.com,Ada,Lovelace,de,${p}-ada,`,
+    `${p}-b@example.com,,,,,Grace Hopper`,
+    `not-an-address,,,,,`,
+    `${p}-A@EXAMPLE.com,,,,,Again`,
+    `${existing},,,,,`,
+    `"${p}-c@example.com",Alan,Turing,en,,`,
+    `${p}-d@example.com,too,many,fields,here,x,y`,
+    // The username of row 1: refused by the single-user rule, the row alone (the batch goes on).
+    `${p}-e@example.com,Eve,,,${p}-ada,`,
+  ].join("\n");
+  const up = await uploadJob(c, csv, { query: { application_name: "Acme", on_existing: "skip" } });
+  assert.equal(up.status, 202, JSON.stringify(up.body));
+  assert.ok(typeof up.body.id === "string");
+  const job = await finished(c, up.body.id as string);
+  assert.equal(job.status, "done");
+  assert.deepEqual(
+    { ...job.totals, mailed: 0 },
+    { read: 8, processed: 8, created: 3, invited: 3, mailed: 0, skipped: 1, failed: 4, valid: 0 },
+  );
+  const failed = await allRows(c, job.id, "failed");
+  assert.deepEqual(
+    failed.map((r) => [r.row, r.reason]),
+    [
+      [3, "invalid_email"],
+      [4, "duplicate"],
+      [7, "invalid_row"],
+      [8, "conflict"],
+    ],
+  );
+  assert.match(String(failed[1]?.message), /row 1/);
+  const skipped = await allRows(c, job.id, "skipped");
+  assert.deepEqual(
+    skipped.map((r) => [r.row, r.reason]),
+    [[5, "exists"]],
+  );
+  for (const who of ["a", "b", "c"]) assert.equal(await invitesOf(`${p}-${who}@example.com`), 1, who);
+  assert.equal(await invitesOf(`${p}-e@example.com`), 0);
+  const eve = await t.app.db.query("select 1 from users where email = $1", [`${p}-e@example.com`]);
+  assert.equal(eve.length, 0, "a refused row leaves no user");
+  assert.equal(await invitesOf(existing), 1, "the existing user keeps its one invite");
+  const ada = await t.app.db.query<Record<string, string>>(
+    "select given_name, family_name, preferred_language, username, display_name from users where email = $1",
+    [`${p}-a@example.com`],
+  );
+  assert.deepEqual(ada[0], {
+    given_name: "Ada",
+    family_name: "Lovelace",
+    preferred_language: "de",
+    username: `${p}-ada`,
+    display_name: "Ada Lovelace",
+  });
+  const payload = await t.app.db.query<{ payload: { applicationName: string } }>(
+    "select o.payload from outbox o join users u on u.id = o.user_id where u.email = $1",
+    [`${p}-a@example.com`],
+  );
+  assert.equal(payload[0]?.payload.applicationName, "Acme");
+  // The mail worker (the dev mailbox) delivers them: the job reports them as mailed.
+  const deadline = Date.now() + 10_000;
+  let mailed = 0;
+  while (mailed < 3 && Date.now() < deadline) {
+    mailed = ((await jobCall(c, "GET", `/v1/invite-jobs/${job.id}`)).body.totals as { mailed: number })
+      .mailed;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(mailed, 3);
+});
+
+test("JSON lines, send_invite=false, on_existing=fail and resend", async () => {
+  const p = unique("j");
+  const old = `${p}-old@example.com`;
+  await createOne(old);
+  const lines = [
+    JSON.stringify({ email: `${p}-x@example.com`, name: "X Person" }),
+    "{not json",
+    JSON.stringify({ email: old }),
+    JSON.stringify({ email: `${p}-y@example.com`, extra: 1 }),
+    "",
+  ].join("\n");
+  const up = await uploadJob(c, lines, {
+    contentType: "application/x-ndjson",
+    query: { send_invite: "false", on_existing: "fail" },
+  });
+  assert.equal(up.status, 202, JSON.stringify(up.body));
+  const job = await finished(c, up.body.id as string);
+  assert.equal(job.totals.created, 1);
+  assert.equal(job.totals.invited, 0);
+  assert.equal(job.totals.failed, 3);
+  assert.deepEqual(
+    (await allRows(c, job.id, "failed")).map((r) => r.reason),
+    ["invalid_row", "exists", "invalid_row"],
+  );
+  assert.equal(await invitesOf(`${p}-x@example.com`), 0);
+
+  const resend = await uploadJob(c, `email\n${old}\n`, { query: { on_existing: "resend" } });
+  const again = await finished(c, resend.body.id as string);
+  assert.deepEqual([again.totals.invited, again.totals.created], [1, 0]);
+  assert.equal(await invitesOf(old), 2);
+});
+
+test("a dry run applies nothing and reports what a run would do", async () => {
+  const p = unique("d");
+  const csv = `email\n${p}-1@example.com\n${p}-2@example.com\nbad\n${p}-1@example.com\n`;
+  const up = await uploadJob(c, csv, { query: { dry_run: "true" } });
+  const job = await finished(c, up.body.id as string);
+  assert.deepEqual(
+    [job.totals.valid, job.totals.failed, job.totals.created, job.totals.invited],
+    [2, 2, 0, 0],
+  );
+  const users = await t.app.db.query("select 1 from users where email like $1", [`${p}-%`]);
+  assert.equal(users.length, 0);
+  const throttle = await t.app.db.query("select 1 from send_throttle where key like $1", [`r:${p}-%`]);
+  assert.equal(throttle.length, 0);
+});
+
+test("the errors: media type, header, size, credential, unknown job, options, cancel", async () => {
+  assert.equal((await uploadJob(c, "email\na@b.c\n", { contentType: "application/json" })).status, 415);
+  const header = await uploadJob(c, "mail,nom\nx@example.com,y\n");
+  assert.equal(header.status, 400);
+  assert.equal(header.body.code, "validation_error");
+  assert.match(String(header.body.message), /unknown column "mail"/);
+  assert.match(String(header.body.message), /no "email" column/);
+  assert.equal((await uploadJob(c, "")).status, 400);
+  assert.equal((await uploadJob(c, 'email\n"broken\n')).status, 400);
+  const big = `email\n${"x@example.com\n".repeat(400)}`;
+  const tooLarge = await uploadJob(c, big);
+  assert.equal(tooLarge.status, 413);
+  assert.equal(tooLarge.body.code, "payload_too_large");
+  // Counted while read, when no length is declared.
+  const stream = new ReadableStream<Uint8Array>({
+    start(ctl) {
+      ctl.enqueue(new TextEncoder().encode(big));
+      ctl.close();
+    },
+  });
+  assert.equal((await uploadJob(c, stream)).status, 413);
+  const jobsLeft = await t.app.db.query("select 1 from invite_jobs where status = 'receiving'");
+  assert.equal(jobsLeft.length, 0, "a refused upload leaves no job");
+  assert.equal((await uploadJob({ ...c, token: "nope" }, "email\n")).status, 401);
+  const bad = await uploadJob(c, "email\n", { query: { on_existing: "maybe" } });
+  assert.equal(bad.status, 400);
+  assert.equal(
+    (await uploadJob(c, "email\n", { query: { url_template: "javascript:alert(1)" } })).status,
+    400,
+  );
+  assert.equal((await jobCall(c, "GET", "/v1/invite-jobs/0193aaaa-0000-7000-8000-000000000000")).status, 404);
+  const empty = await uploadJob(c, "email\n");
+  assert.equal(empty.status, 202);
+  assert.equal((empty.body as { status: string }).status, "done");
+  const cancelDone = await jobCall(c, "POST", `/v1/invite-jobs/${empty.body.id}/cancel`);
+  assert.equal(cancelDone.status, 409);
+  assert.equal(cancelDone.body.code, "job_finished");
+  assert.equal((await jobCall(c, "GET", `/v1/invite-jobs/${empty.body.id}/rows?cursor=zzz`)).status, 400);
+});
+
+test("a cancelled job applies no more rows", async () => {
+  await t.app.inviteJobs.stop();
+  try {
+    const p = unique("c");
+    const rows = Array.from({ length: 20 }, (_, i) => `${p}-${i}@example.com`).join("\n");
+    const up = await uploadJob(c, `email\n${rows}\n`);
+    assert.equal(up.body.status, "queued");
+    const cancelled = await jobCall(c, "POST", `/v1/invite-jobs/${up.body.id}/cancel`);
+    assert.equal(cancelled.status, 200);
+    assert.equal(cancelled.body.status, "cancelled");
+  } finally {
+    await t.app.inviteJobs.start();
+  }
+  await new Promise((r) => setTimeout(r, 500));
+  const users = await t.app.db.query("select 1 from users where email like 'c-%'");
+  assert.equal(users.length, 0);
+});
+
+test("the OpenAPI document describes the invite job calls, their options and errors", async () => {
+  const doc = (await (await fetch(`${t.baseUrl}/v1/openapi.json`)).json()) as {
+    paths: Record<
+      string,
+      Record<
+        string,
+        {
+          parameters: Array<{ name: string }>;
+          responses: Record<string, unknown>;
+          requestBody?: { content: Record<string, unknown> };
+        }
+      >
+    >;
+  };
+  const post = doc.paths["/v1/invite-jobs"]?.post;
+  assert.ok(post);
+  const names = post.parameters.map((p) => p.name);
+  for (const o of ["send_invite", "application_name", "url_template", "on_existing", "dry_run"])
+    assert.ok(names.includes(o), o);
+  assert.ok(post.requestBody?.content["text/csv"]);
+  for (const s of ["202", "400", "401", "403", "413", "415"]) assert.ok(post.responses[s], s);
+  assert.ok(doc.paths["/v1/invite-jobs/{id}/rows"]?.get);
+  assert.ok(doc.paths["/v1/invite-jobs/{id}/cancel"]?.post?.responses["409"]);
+});
+
+test("usher invite: uploads, prints plain progress when not on a terminal, lists failed rows; --watch re-attaches", async () => {
+  const p = unique("cli");
+  const dir = mkdtempSync(path.join(os.tmpdir(), "usher-cli-"));
+  const file = path.join(dir, "people.csv");
+  writeFileSync(file, `email,name\n${p}-1@example.com,One\nnope,Bad\n${p}-2@example.com,Two\n`);
+  const env = {
+    PATH: process.env.PATH ?? "",
+    USHER_URL: t.baseUrl,
+    USHER_TOKEN: t.adminToken,
+    USHER_DATA_DIR: dir,
+  };
+  const run = (args: string[]) =>
+    new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn(process.execPath, ["bin/usher.js", "invite", ...args], { env });
+      let out = "";
+      child.stdout.on("data", (d) => {
+        out += d;
+      });
+      child.stderr.on("data", (d) => {
+        out += d;
+      });
+      child.on("exit", (code) => resolve({ code, out }));
+    });
+  try {
+    const first = await run(["--file", file, "--org", t.defaultOrgId]);
+    assert.equal(first.code, 1, first.out);
+    const id = /job ([0-9a-f-]{36}): 3 rows/.exec(first.out)?.[1];
+    assert.ok(id, first.out);
+    assert.match(first.out, /done 3\/3 created=2 invited=2 mailed=\d skipped=0 failed=1/);
+    assert.match(first.out, /row 2 nope: invalid_email/);
+    // Without --org: the token's own organization.
+    const watch = await run(["--watch", id]);
+    assert.equal(watch.code, 1, watch.out);
+    assert.match(watch.out, /done 3\/3 created=2/);
+    const bad = await run(["--file", path.join(dir, "missing.csv")]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.out, /no file/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
