@@ -48,10 +48,17 @@ test("a restart loses nothing: users, codes and undelivered messages survive and
         body: { verificationCode: codeFrom(mail) },
       });
       assert.equal(verified.status, 200, JSON.stringify(verified.body));
-      const rows = await second.app.db.query<{ status: string; attempts: number; secret: string | null }>(
-        "select status, attempts, secret from outbox where user_id = $1",
-        [userId],
-      );
+      // The mail has arrived; its outcome is recorded right after the provider's answer.
+      const recorded = async () =>
+        second.app.db.query<{ status: string; attempts: number; secret: string | null }>(
+          "select status, attempts, secret from outbox where user_id = $1",
+          [userId],
+        );
+      let rows = await recorded();
+      for (let i = 0; i < 100 && rows[0]?.status === "sending"; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        rows = await recorded();
+      }
       assert.equal(rows[0]?.status, "sent");
       assert.ok((rows[0]?.attempts ?? 0) >= 2);
       assert.equal(rows[0]?.secret, null, "the encrypted code is wiped after sending");
