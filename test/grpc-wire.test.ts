@@ -10,7 +10,9 @@ import { startTestApp, type TestApp } from "./helpers/test-app.ts";
 import { createUser } from "./helpers/users.ts";
 
 // gRPC on the wire, as grpc-js and other gRPC clients read it: every answer and every error is
-// HTTP 200 with a grpc-status trailer, also for a service or method Usher does not serve.
+// HTTP 200 with a grpc-status trailer, also for a service or method Usher does not serve. Plain
+// unary gRPC is answered by Usher's own handler (src/api/zitadel/grpc-unary.ts); a call with a
+// deadline (grpc-timeout) goes through ConnectRPC: both must put the same bytes on the wire.
 let t: TestApp;
 let userId: string;
 before(async () => {
@@ -77,6 +79,27 @@ function frame(message: Uint8Array): Buffer {
 const GET_USER = "/zitadel.user.v2.UserService/GetUserByID";
 const getUser = (id: string) =>
   frame(toBinary(GetUserByIDRequestSchema, create(GetUserByIDRequestSchema, { userId: id })));
+
+test("plain unary gRPC answers byte for byte as ConnectRPC does", async () => {
+  const cases: Array<[string, string, () => Buffer, Record<string, string>]> = [
+    ["an answer", GET_USER, () => getUser(userId), {}],
+    ["not found, with error details", GET_USER, () => getUser("nobody"), {}],
+    ["a field that fails validation", GET_USER, () => getUser(""), {}],
+    ["an invalid token", GET_USER, () => getUser(userId), { authorization: "Bearer nope" }],
+    ["no token", GET_USER, () => getUser(userId), { authorization: "" }],
+    ["an incomplete envelope", GET_USER, () => Buffer.from([0, 0, 0, 0, 9, 1]), {}],
+    ["a second message", GET_USER, () => Buffer.concat([getUser(userId), getUser(userId)]), {}],
+    ["no message", GET_USER, () => Buffer.alloc(0), {}],
+    ["bytes that are no message", GET_USER, () => frame(Buffer.from([0xff, 0xff, 0xff])), {}],
+    ["a compressed envelope without an encoding", GET_USER, () => Buffer.from([1, 0, 0, 0, 0]), {}],
+  ];
+  for (const [name, path, body, headers] of cases) {
+    const own = await call(path, body(), headers);
+    const connect = await call(path, body(), { ...headers, "grpc-timeout": "10S" });
+    assert.deepEqual(own, connect, name);
+    assert.equal(own.status, 200, name);
+  }
+});
 
 test("every error of a unary call is HTTP 200 with its grpc-status", async () => {
   const cases: Array<[string, () => Buffer, Record<string, string>, number]> = [
