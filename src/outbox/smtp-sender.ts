@@ -1,4 +1,5 @@
 import nodemailer from "nodemailer";
+import MailComposer from "nodemailer/lib/mail-composer";
 import { type OutgoingMail, SendError, type Sender, type SendReceipt } from "./sender.ts";
 
 /**
@@ -9,7 +10,8 @@ export function smtpSender(url: string): Sender {
   const transport = nodemailer.createTransport({
     url,
     pool: true,
-    maxConnections: 8,
+    // As many sends as a worker keeps in flight need connections to go out on at once.
+    maxConnections: 16,
     // Bounded, so a hung server fails the send (and opens the circuit) instead of holding it.
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
@@ -19,7 +21,9 @@ export function smtpSender(url: string): Sender {
     name: "smtp",
     async send(mail: OutgoingMail): Promise<SendReceipt> {
       try {
-        const info = await transport.sendMail({
+        // Composed whole first, then handed over as one buffer: streamed part by part, composing
+        // and writing the message was about half of a delivery's CPU.
+        const raw = await new MailComposer({
           from: mail.from,
           to: mail.to,
           subject: mail.subject,
@@ -28,7 +32,10 @@ export function smtpSender(url: string): Sender {
           messageId: mail.messageId,
           disableFileAccess: true,
           disableUrlAccess: true,
-        });
+        })
+          .compile()
+          .build();
+        const info = await transport.sendMail({ envelope: { from: mail.from, to: [mail.to] }, raw });
         if (info.rejected.length > 0) throw new SendError(`rejected: ${info.response}`, true);
         return { response: info.response };
       } catch (e) {
