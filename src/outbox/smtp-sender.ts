@@ -1,5 +1,4 @@
 import nodemailer from "nodemailer";
-import MailComposer from "nodemailer/lib/mail-composer";
 import { type OutgoingMail, SendError, type Sender, type SendReceipt } from "./sender.ts";
 
 /**
@@ -10,8 +9,7 @@ export function smtpSender(url: string): Sender {
   const transport = nodemailer.createTransport({
     url,
     pool: true,
-    // As many sends as a worker keeps in flight need connections to go out on at once.
-    maxConnections: 16,
+    maxConnections: 8,
     // Bounded, so a hung server fails the send (and opens the circuit) instead of holding it.
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
@@ -21,9 +19,7 @@ export function smtpSender(url: string): Sender {
     name: "smtp",
     async send(mail: OutgoingMail): Promise<SendReceipt> {
       try {
-        // Composed whole first, then handed over as one buffer: streamed part by part, composing
-        // and writing the message was about half of a delivery's CPU.
-        const raw = await new MailComposer({
+        const info = await transport.sendMail({
           from: mail.from,
           to: mail.to,
           subject: mail.subject,
@@ -32,10 +28,7 @@ export function smtpSender(url: string): Sender {
           messageId: mail.messageId,
           disableFileAccess: true,
           disableUrlAccess: true,
-        })
-          .compile()
-          .build();
-        const info = await transport.sendMail({ envelope: { from: mail.from, to: [mail.to] }, raw });
+        });
         if (info.rejected.length > 0) throw new SendError(`rejected: ${info.response}`, true);
         return { response: info.response };
       } catch (e) {
