@@ -7,7 +7,7 @@ import { deriveKeys, parseMasterKey, seal } from "../src/domain/secrets.ts";
 import type { Sender } from "../src/outbox/sender.ts";
 import { smtpSender } from "../src/outbox/smtp-sender.ts";
 import { OutboxWorker } from "../src/outbox/worker.ts";
-import { outboxQueries } from "../src/queries/outbox.ts";
+import { type Enqueued, enqueueMessages } from "../src/outbox/enqueue.ts";
 import { sharedDatabase } from "./helpers/shared-database.ts";
 import { startSmtpCatcher } from "./helpers/smtp-catcher.ts";
 import { TEST_MASTER_KEY } from "./helpers/test-app.ts";
@@ -20,20 +20,22 @@ const PER_USER = 3;
 async function seed(db: Db): Promise<Map<string, string[]>> {
   const order = new Map<string, string[]>();
   const t0 = Date.now();
-  await db.transaction(async (tx) => {
+  const batch: Enqueued[] = [];
+  {
     for (let n = 0; n < PER_USER; n++) {
       for (let u = 0; u < USERS; u++) {
         const id = uuidv7();
         const to = `order-${u}@example.com`;
         order.set(to, [...(order.get(to) ?? []), id]);
         const at = new Date(t0 + n * USERS + u);
-        await outboxQueries(tx).enqueue(
+        batch.push({
           id,
-          {
+          at,
+          message: {
             orgId: "order-org",
             userId: `order-user-${u}`,
             type: "InviteUser",
-            codeKind: "invite",
+            codeKind: null,
             recipient: to,
             payload: {
               userId: `order-user-${u}`,
@@ -46,11 +48,11 @@ async function seed(db: Db): Promise<Map<string, string[]>> {
             secret: seal(keys.outbox, `CODE${n}`),
             expiresAt: new Date(t0 + 3_600_000),
           },
-          at,
-        );
+        });
       }
     }
-  });
+  }
+  await enqueueMessages(db, batch);
   return order;
 }
 

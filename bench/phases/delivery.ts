@@ -5,7 +5,7 @@ import { openDb } from "../../src/db/open.ts";
 import type { Db } from "../../src/db/types.ts";
 import { uuidv7 } from "../../src/domain/ids.ts";
 import { deriveKeys, parseMasterKey, seal } from "../../src/domain/secrets.ts";
-import { outboxQueries } from "../../src/queries/outbox.ts";
+import { type Enqueued, enqueueMessages } from "../../src/outbox/enqueue.ts";
 import type { Databases } from "../lib/pg-admin.ts";
 import { sampleUsage, type Usage } from "../lib/proc-stats.ts";
 import { seedEmail, seedUsers } from "../lib/seed-users.ts";
@@ -92,34 +92,33 @@ export async function runDelivery(
 /** Queues one invite per user in one transaction; the workers see them when it commits. */
 async function enqueue(db: Db, outboxKey: Buffer, orgId: string, userIds: readonly string[]): Promise<void> {
   const at = new Date();
-  await db.transaction(async (tx) => {
-    const q = outboxQueries(tx);
-    for (let i = 0; i < userIds.length; i++) {
-      const userId = userIds[i] as string;
-      await q.enqueue(
-        uuidv7(),
-        {
-          orgId,
+  const batch: Enqueued[] = [];
+  for (let i = 0; i < userIds.length; i++) {
+    const userId = userIds[i] as string;
+    batch.push({
+      id: uuidv7(),
+      at,
+      message: {
+        orgId,
+        userId,
+        type: "InviteUser",
+        codeKind: "invite",
+        recipient: seedEmail(i),
+        payload: {
           userId,
-          type: "InviteUser",
-          codeKind: "invite",
-          recipient: seedEmail(i),
-          payload: {
-            userId,
-            orgId,
-            username: seedEmail(i),
-            displayName: `Seed User ${i}`,
-            givenName: "Seed",
-            preferredLanguage: "en",
-            applicationName: "Bench",
-            urlTemplate: "",
-            codeExpiresAt: new Date(at.getTime() + 72 * 3_600_000).toISOString(),
-          },
-          secret: seal(outboxKey, "BENCH1"),
-          expiresAt: new Date(at.getTime() + 3_600_000),
+          orgId,
+          username: seedEmail(i),
+          displayName: `Seed User ${i}`,
+          givenName: "Seed",
+          preferredLanguage: "en",
+          applicationName: "Bench",
+          urlTemplate: "",
+          codeExpiresAt: new Date(at.getTime() + 72 * 3_600_000).toISOString(),
         },
-        at,
-      );
-    }
-  });
+        secret: seal(outboxKey, "BENCH1"),
+        expiresAt: new Date(at.getTime() + 3_600_000),
+      },
+    });
+  }
+  await enqueueMessages(db, batch);
 }

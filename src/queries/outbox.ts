@@ -1,12 +1,6 @@
 import type { Queryable } from "../db/types.ts";
 import type { CodeKind } from "../domain/code-kind.ts";
-import type {
-  DeliveryStatus,
-  MessagePayload,
-  MessageType,
-  NewMessage,
-  OutboxMessage,
-} from "../outbox/message.ts";
+import type { DeliveryStatus, MessagePayload, MessageType, OutboxMessage } from "../outbox/message.ts";
 
 /** The channel a committed enqueue notifies, so idle workers wake at once. */
 export const OUTBOX_CHANNEL = "usher_outbox";
@@ -60,34 +54,6 @@ export interface DeliveryRecord {
 /** SQL over the outbox. */
 export function outboxQueries(q: Queryable) {
   return {
-    /**
-     * Queues one message on its own (seeding in tests and benchmarks). Commands never call it:
-     * a code's message is queued with the code and its event (`appendUserEvents`).
-     */
-    async enqueue(id: string, m: NewMessage, at: Date): Promise<void> {
-      await q.query(
-        `with queued as (
-           insert into outbox (id, org_id, user_id, message_type, code_kind, recipient, status, payload, secret,
-             next_attempt_at, created_at, updated_at, expires_at)
-           values ($1, $2, $3, $4, $5, $6, 'queued', $7::jsonb, $8, $9, $9, $9, $10)
-           returning 1)
-         select pg_notify($11, '') from queued`,
-        [
-          id,
-          m.orgId,
-          m.userId,
-          m.type,
-          m.codeKind,
-          m.recipient,
-          JSON.stringify(m.payload),
-          m.secret,
-          at,
-          m.expiresAt,
-          OUTBOX_CHANNEL,
-        ],
-      );
-    },
-
     /**
      * Claims up to `limit` due queued messages, oldest retry time first. SKIP LOCKED lets
      * several workers claim side by side.
