@@ -4,10 +4,10 @@ import pino from "pino";
 import type { Db } from "../src/db/types.ts";
 import { uuidv7 } from "../src/domain/ids.ts";
 import { deriveKeys, parseMasterKey, seal } from "../src/domain/secrets.ts";
+import { type Enqueued, enqueueMessages } from "../src/outbox/enqueue.ts";
 import type { Sender } from "../src/outbox/sender.ts";
 import { smtpSender } from "../src/outbox/smtp-sender.ts";
 import { OutboxWorker } from "../src/outbox/worker.ts";
-import { type Enqueued, enqueueMessages } from "../src/outbox/enqueue.ts";
 import { sharedDatabase } from "./helpers/shared-database.ts";
 import { startSmtpCatcher } from "./helpers/smtp-catcher.ts";
 import { TEST_MASTER_KEY } from "./helpers/test-app.ts";
@@ -21,35 +21,33 @@ async function seed(db: Db): Promise<Map<string, string[]>> {
   const order = new Map<string, string[]>();
   const t0 = Date.now();
   const batch: Enqueued[] = [];
-  {
-    for (let n = 0; n < PER_USER; n++) {
-      for (let u = 0; u < USERS; u++) {
-        const id = uuidv7();
-        const to = `order-${u}@example.com`;
-        order.set(to, [...(order.get(to) ?? []), id]);
-        const at = new Date(t0 + n * USERS + u);
-        batch.push({
-          id,
-          at,
-          message: {
-            orgId: "order-org",
+  for (let n = 0; n < PER_USER; n++) {
+    for (let u = 0; u < USERS; u++) {
+      const id = uuidv7();
+      const to = `order-${u}@example.com`;
+      order.set(to, [...(order.get(to) ?? []), id]);
+      const at = new Date(t0 + n * USERS + u);
+      batch.push({
+        id,
+        at,
+        message: {
+          orgId: "order-org",
+          userId: `order-user-${u}`,
+          type: "InviteUser",
+          codeKind: null,
+          recipient: to,
+          payload: {
             userId: `order-user-${u}`,
-            type: "InviteUser",
-            codeKind: null,
-            recipient: to,
-            payload: {
-              userId: `order-user-${u}`,
-              orgId: "order-org",
-              username: to,
-              displayName: "Order",
-              givenName: "Order",
-              preferredLanguage: "en",
-            },
-            secret: seal(keys.outbox, `CODE${n}`),
-            expiresAt: new Date(t0 + 3_600_000),
+            orgId: "order-org",
+            username: to,
+            displayName: "Order",
+            givenName: "Order",
+            preferredLanguage: "en",
           },
-        });
-      }
+          secret: seal(keys.outbox, `CODE${n}`),
+          expiresAt: new Date(t0 + 3_600_000),
+        },
+      });
     }
   }
   await enqueueMessages(db, batch);
