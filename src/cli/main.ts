@@ -1,7 +1,8 @@
 import cluster from "node:cluster";
 import pino from "pino";
 import { loadConfig } from "../config/load.ts";
-import { KEYS, type RawConfig } from "../config/schema.ts";
+import { configHelp } from "../config/render.ts";
+import { SCHEMA } from "../config/schema.ts";
 import { migrate } from "../db/migrate.ts";
 import { openDb } from "../db/open.ts";
 import { type Args, parseArgs } from "./args.ts";
@@ -24,17 +25,11 @@ Usage:
 Configuration comes from defaults, an optional YAML file (--config or USHER_CONFIG)
 and environment variables; see \`usher start --help\`.`;
 
-function configHelp(): string {
-  return KEYS.map(
-    (k) => `  ${k.env[0]?.padEnd(32)} ${k.doc}${k.default !== undefined ? ` [${k.default}]` : ""}`,
-  ).join("\n");
-}
-
 const HELP: Record<string, string> = {
   start: `usher start — migrate, bootstrap on first start, deliver mail and serve on one port
 
 Options:
-  --port N        listen on port N (USHER_PORT)
+  --port N        ${SCHEMA.port.doc} Same as ${SCHEMA.port.env[0]}.
   --config FILE   read configuration from a YAML file (keys as below, camelCase)
   --workers N     run N processes on the port (node:cluster), or auto for one per core;
                   on the embedded database they share one server, started once
@@ -78,13 +73,9 @@ async function main(args: Args): Promise<number> {
     process.stdout.write(`${HELP[args.command]}\n`);
     return 0;
   }
-  const overrides: Partial<RawConfig> = {};
   const port = args.flags.get("port");
-  if (port !== undefined) {
-    if (!/^\d+$/.test(port)) throw new Error(`--port: "${port}" is not a port number`);
-    overrides.port = Number(port);
-  }
-  const config = loadConfig({ file: args.flags.get("config"), overrides });
+  const flags = port === undefined ? [] : [{ key: "port" as const, text: port, source: "--port" }];
+  const config = loadConfig({ file: args.flags.get("config"), flags });
 
   if (args.command === "mail") return mailCommand(args, config, (s) => process.stdout.write(`${s}\n`));
   if (args.command === "db") return dbCommand(args, config, (s) => process.stdout.write(`${s}\n`));
