@@ -5,6 +5,7 @@ import { rest, userClient } from "./helpers/clients.ts";
 import { type SmtpCatcher, startSmtpCatcher } from "./helpers/smtp-catcher.ts";
 import { startTestApp, type TestApp, unique } from "./helpers/test-app.ts";
 import { createUser } from "./helpers/users.ts";
+import { outboxSettled, outboxStatuses } from "./helpers/wait.ts";
 
 let smtp: SmtpCatcher;
 let t: TestApp;
@@ -18,16 +19,15 @@ after(async () => {
 });
 
 const mailsTo = (email: string) => smtp.mails.filter((m) => m.to.includes(email)).length;
-async function settle(userId: string) {
-  for (let i = 0; i < 200; i++) {
-    const rows = await t.app.db.query(
-      "select 1 from outbox where user_id = $1 and status in ('queued', 'sending')",
-      [userId],
-    );
-    if (rows.length === 0) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const outboxCount = async (userId: string) =>
+  Object.values(await outboxStatuses(t.app.db, userId)).reduce((a, b) => a + b, 0);
+/** Events a request writes: every event of the user but the `*.code.sent` the delivery worker appends. */
+const requestEventCount = async (userId: string) =>
+  (
+    await t.app.db.query("select 1 from events where aggregate_id = $1 and type not like '%.code.sent'", [
+      userId,
+    ])
+  ).length;
 
 describe("resend throttling", () => {
   test("a first invite takes nothing from the burst; the 4th resend within it → 429 with Retry-After; nothing is sent or changed", async () => {
@@ -47,6 +47,9 @@ describe("resend throttling", () => {
       "select code_hash from user_codes where user_id = $1",
       [userId],
     );
+    assert.equal(before.length, 1, "the user has a code");
+    assert.equal(await outboxCount(userId), 4, "the invite and three resends each queued a message");
+    const eventsBefore = await requestEventCount(userId);
     const res = await rest(t.baseUrl, "POST", `/v2/users/${userId}/invite_code/resend`, auth);
     assert.equal(res.status, 429);
     assert.equal(res.body.code, Code.ResourceExhausted);
@@ -60,8 +63,15 @@ describe("resend throttling", () => {
       [userId],
     );
     assert.deepEqual(after, before, "the stored code is unchanged");
-    await settle(userId);
-    assert.ok(mailsTo(email) <= 4);
+    assert.equal(await outboxCount(userId), 4, "the refused resend queued nothing");
+    assert.equal(await requestEventCount(userId), eventsBefore, "the refused resend wrote no event");
+    await outboxSettled(t.app.db, userId);
+    const statuses = await outboxStatuses(t.app.db, userId);
+    // A resend supersedes a message still waiting, so fewer than four may leave; the last always does.
+    assert.ok((statuses.sent ?? 0) >= 1, `the latest code was mailed (${JSON.stringify(statuses)})`);
+    assert.equal((statuses.sent ?? 0) + (statuses.superseded ?? 0), 4, JSON.stringify(statuses));
+    await smtp.waitFor((m) => m.to.includes(email));
+    assert.equal(mailsTo(email), statuses.sent, "one mail per sent message, none for the refused resend");
 
     const grpc = await userClient("grpc", t.baseUrl, t.adminToken)
       .resendInviteCode({ userId })
@@ -84,13 +94,19 @@ describe("resend throttling", () => {
 
   test("returned codes are not throttled (nothing is sent)", async () => {
     const { userId } = await createUser(t.baseUrl, t.adminToken);
+    const codes = new Set<string>();
     for (let i = 0; i < 5; i++) {
       const res = await rest(t.baseUrl, "POST", `/v2/users/${userId}/invite_code`, {
         token: t.adminToken,
         body: { returnCode: {} },
       });
-      assert.equal(res.status, 200);
+      assert.equal(res.status, 200, "more than the burst of three: returned codes are not throttled");
+      assert.match(String(res.body.inviteCode), /^[A-Z0-9]{6}$/, "the code comes back in the answer");
+      codes.add(String(res.body.inviteCode));
     }
+    assert.equal(codes.size, 5, "each call made a new code");
+    // The outbox row is written in the call's transaction: none now means none will be sent.
+    assert.equal(await outboxCount(userId), 0, "no message was queued");
   });
 });
 
@@ -109,8 +125,9 @@ describe("Idempotency-Key", () => {
     assert.equal(a.status, 200);
     assert.deepEqual(b.body, a.body);
     assert.deepEqual(c.body, a.body);
-    await settle(userId);
+    assert.equal(await outboxCount(userId), 1, "one message was queued");
     await smtp.waitFor((m) => m.to.includes(email));
+    await outboxSettled(t.app.db, userId);
     assert.equal(mailsTo(email), 1);
     const events = await t.app.db.query(
       "select 1 from events where aggregate_id = $1 and type = 'user.human.invite.code.added'",
@@ -160,9 +177,10 @@ describe("Idempotency-Key", () => {
         callOn(second.baseUrl),
       ]);
       for (const r of results) assert.deepEqual(r.body, results[0]?.body);
+      // Both processes answered every call, so the outbox is final: one message, hence one mail.
+      assert.equal(await outboxCount(userId), 1, "one message was queued by the four calls");
       await smtp.waitFor((m) => m.to.includes(email));
-      await settle(userId);
-      await new Promise((r) => setTimeout(r, 300));
+      await outboxSettled(t.app.db, userId);
       assert.equal(mailsTo(email), 1);
     } finally {
       await second.app.stop();
