@@ -6,6 +6,7 @@ import { fixtures } from "./helpers/fixtures.ts";
 import { type SmtpCatcher, startSmtpCatcher } from "./helpers/smtp-catcher.ts";
 import { freePort, startTestApp, type TestApp, unique } from "./helpers/test-app.ts";
 import { createUser } from "./helpers/users.ts";
+import { until } from "./helpers/wait.ts";
 
 const fast = {
   deliveryBackoffBase: 500,
@@ -23,15 +24,13 @@ async function outboxOf(t: TestApp, userId: string) {
   }>("select status, attempts, last_error, provider from outbox where user_id = $1", [userId]);
 }
 
-async function until(check: () => Promise<boolean>, ms: number, what: string) {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** The value of one Prometheus sample in a `/metrics` text, 0 when it is not there yet. */
+function sample(metrics: string, name: string): number {
+  const line = metrics.split("\n").find((l) => l.startsWith(`${name} `));
+  return line === undefined ? 0 : Number(line.slice(name.length + 1));
 }
 
-test("a message sent while the SMTP server is down for 20 s is delivered once it is back", async () => {
+test("a message sent while the SMTP server is down is retried, and delivered once it is back", async () => {
   const port = await freePort();
   const t = await startTestApp({
     config: { smtpUrl: `smtp://127.0.0.1:${port}`, ...fast, deliveryMaxAttempts: 30 },
@@ -44,14 +43,22 @@ test("a message sent while the SMTP server is down for 20 s is delivered once it
       body: {},
     });
     assert.equal(res.status, 200, "the call succeeds: delivery is asynchronous");
-    await new Promise((r) => setTimeout(r, 20_000));
-    const waiting = await outboxOf(t, userId);
-    assert.equal(waiting[0]?.status, "queued");
-    assert.ok((waiting[0]?.attempts ?? 0) >= 3, "it kept trying");
+    // Wait for three refused attempts (with the fast backoff, about 2 s) and the message back in
+    // the queue between two of them, not for a fixed time.
+    let waiting = await outboxOf(t, userId);
+    await until(
+      async () => {
+        waiting = await outboxOf(t, userId);
+        return (waiting[0]?.attempts ?? 0) >= 3 && waiting[0]?.status === "queued";
+      },
+      "three attempts, the message queued for another",
+      20_000,
+    );
+    assert.equal(waiting.length, 1);
     assert.match(waiting[0]?.last_error ?? "", /ECONNREFUSED|connect/i);
     smtp = await startSmtpCatcher({ port });
     await smtp.waitFor((m) => m.to.includes(email), 10_000);
-    await until(async () => (await outboxOf(t, userId))[0]?.status === "sent", 5_000, "the sent record");
+    await until(async () => (await outboxOf(t, userId))[0]?.status === "sent", "the sent record", 5_000);
     assert.equal((await outboxOf(t, userId))[0]?.provider, "smtp");
   } finally {
     await t.stop();
@@ -76,7 +83,7 @@ describe("with an SMTP server", () => {
     try {
       const { userId } = await createUser(t.baseUrl, t.adminToken);
       await rest(t.baseUrl, "POST", `/v2/users/${userId}/invite_code`, { token: t.adminToken, body: {} });
-      await until(async () => (await outboxOf(t, userId))[0]?.status === "failed", 10_000, "the failure");
+      await until(async () => (await outboxOf(t, userId))[0]?.status === "failed", "the failure", 10_000);
       const [m] = await outboxOf(t, userId);
       assert.equal(m?.attempts, 1, "no retry for a permanent error");
       assert.match(m?.last_error ?? "", /550.*mailbox unavailable/);
@@ -140,12 +147,34 @@ describe("with an SMTP server", () => {
     assert.equal((await smtp.waitFor((m) => m.to.includes(elsewhere.email))).subject, "Invitation to Usher");
   });
 
-  test("/metrics reports deliveries and the queue", async () => {
-    const res = await fetch(`${t.baseUrl}/metrics`);
-    const text = await res.text();
-    assert.match(text, /usher_deliveries_total\{provider="smtp",result="sent"\} \d+/);
-    assert.match(text, /usher_deliveries_total\{provider="smtp",result="failed"\} 1/);
-    assert.match(text, /usher_outbox_queued \d+/);
-    assert.match(text, /usher_requests_total\{method="UserService\/CreateInviteCode",code="ok"\} \d+/);
+  test("/metrics counts the deliveries and calls of this test", async () => {
+    const metrics = async () => (await fetch(`${t.baseUrl}/metrics`)).text();
+    const sent = 'usher_deliveries_total{provider="smtp",result="sent"}';
+    const failed = 'usher_deliveries_total{provider="smtp",result="failed"}';
+    const calls = 'usher_requests_total{method="UserService/CreateInviteCode",code="ok"}';
+    const before = await metrics();
+    const delivered = await createUser(t.baseUrl, t.adminToken);
+    await rest(t.baseUrl, "POST", `/v2/users/${delivered.userId}/invite_code`, {
+      token: t.adminToken,
+      body: {},
+    });
+    await smtp.waitFor((m) => m.to.includes(delivered.email));
+    await until(async () => (await outboxOf(t, delivered.userId))[0]?.status === "sent", "the sent record");
+    smtp.rejectWith(550, "5.1.1 mailbox unavailable");
+    try {
+      const refused = await createUser(t.baseUrl, t.adminToken);
+      await rest(t.baseUrl, "POST", `/v2/users/${refused.userId}/invite_code`, {
+        token: t.adminToken,
+        body: {},
+      });
+      await until(async () => (await outboxOf(t, refused.userId))[0]?.status === "failed", "the failure");
+    } finally {
+      smtp.rejectWith(undefined);
+    }
+    const now = await metrics();
+    assert.equal(sample(now, sent) - sample(before, sent), 1, "one more delivery sent");
+    assert.equal(sample(now, failed) - sample(before, failed), 1, "one more delivery failed");
+    assert.equal(sample(now, calls) - sample(before, calls), 2, "two more CreateInviteCode calls");
+    assert.match(now, /^usher_outbox_queued \d+$/m);
   });
 });
