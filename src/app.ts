@@ -6,6 +6,7 @@ import { adminServiceV1 } from "./api/zitadel/admin-service.ts";
 import { managementServiceV1 } from "./api/zitadel/management-service.ts";
 import { orgServiceV2 } from "./api/zitadel/org-service.ts";
 import { userServiceV2 } from "./api/zitadel/user-service.ts";
+import { assertRulesSupported, servedMethods } from "./api/zitadel/validate/supported.ts";
 import { CallerCache } from "./authz/caller-cache.ts";
 import { loadCedarAuthorizer } from "./authz/cedar-authorizer.ts";
 import { bootstrapInstance } from "./commands/bootstrap.ts";
@@ -114,6 +115,8 @@ export async function createApp(options: AppOptions) {
     adminServiceV1(deps),
     actionServiceV2beta(deps),
   ];
+  // A served method must not carry a validation rule Usher would silently skip.
+  assertRulesSupported(servedMethods(bindings));
   const server = createServer({
     deps,
     log,

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
-import { type ConfigKey, KEYS, type KeySpec, RELATIONS, type RawConfig, SCHEMA } from "./schema.ts";
+import { type ConfigKey, KEYS, type KeySpec, type RawConfig, RELATIONS, SCHEMA } from "./schema.ts";
 
 /** The validated, frozen configuration every part of Usher receives. */
 export interface Config extends Omit<RawConfig, "externalUrl" | "firstInstancePatPath"> {

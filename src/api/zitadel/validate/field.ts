@@ -3,15 +3,15 @@ import { getOption, hasOption } from "@bufbuild/protobuf";
 import type { FieldRules } from "@zitadel/proto/validate/validate_pb.js";
 import { rules as rulesExtension } from "@zitadel/proto/validate/validate_pb.js";
 import { compileElement, type Element } from "./element.ts";
-import { compileMap, keyType } from "./map-rules.ts";
 import type { ResolveMessage } from "./message-rules.ts";
 import { compileRepeated } from "./repeated-rules.ts";
 import type { ValueCheck } from "./violation.ts";
 
 /**
- * The check for one field's whole value — a scalar, a sub-message, a list or a map — built
- * from the field's `(validate.rules)` option. Undefined when nothing about the field can
- * fail, so the message plan leaves it out.
+ * The check for one field's whole value — a scalar, a sub-message or a list — built from the
+ * field's `(validate.rules)` option. Undefined when nothing about the field can fail, so the
+ * message plan leaves it out. No served request has a map field; a rule on one would be
+ * reported by `assertRulesSupported` at start.
  */
 export function compileField(field: DescField, resolve: ResolveMessage): ValueCheck | undefined {
   const rules: FieldRules | undefined = hasOption(field, rulesExtension)
@@ -21,7 +21,7 @@ export function compileField(field: DescField, resolve: ResolveMessage): ValueCh
     case "scalar":
       return compileElement({ kind: "scalar", scalar: field.scalar }, rules, resolve);
     case "enum":
-      return compileElement({ kind: "enum", enum: field.enum, byName: true }, rules, resolve);
+      return compileElement({ kind: "enum", enum: field.enum }, rules, resolve);
     case "message":
       return compileElement({ kind: "message", message: field.message }, rules, resolve);
     case "list": {
@@ -32,21 +32,11 @@ export function compileField(field: DescField, resolve: ResolveMessage): ValueCh
         field.listKind === "scalar"
           ? { kind: "scalar", scalar: field.scalar }
           : field.listKind === "enum"
-            ? { kind: "enum", enum: field.enum, byName: false }
+            ? { kind: "enum", enum: field.enum }
             : { kind: "message", message: field.message };
       return compileRepeated(repeated, compileElement(element, repeated?.items, resolve));
     }
-    case "map": {
-      const map = rules?.type.case === "map" ? rules.type.value : undefined;
-      if (rules?.type.case !== undefined && map === undefined) return undefined;
-      const element: Element =
-        field.mapKind === "scalar"
-          ? { kind: "scalar", scalar: field.scalar }
-          : field.mapKind === "enum"
-            ? { kind: "enum", enum: field.enum, byName: false }
-            : { kind: "message", message: field.message };
-      const keyCheck = compileElement({ kind: "scalar", scalar: field.mapKey }, map?.keys, resolve);
-      return compileMap(map, keyType(field.mapKey), keyCheck, compileElement(element, map?.values, resolve));
-    }
+    case "map":
+      return undefined;
   }
 }

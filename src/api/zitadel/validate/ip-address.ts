@@ -1,8 +1,7 @@
 import { isIPv4, isIPv6 } from "node:net";
 
 /**
- * Go's `net.ParseIP` as PGV uses it: `ip` accepts any address, `ipv4` wants `ip.To4() != nil`
- * (which includes IPv4-mapped IPv6 such as `::ffff:1.2.3.4`), `ipv6` wants the rest.
+ * Go's `net.ParseIP`, as Go's mail parser uses it for domain literals (`user@[192.0.2.1]`).
  *
  * Node's checks match Go on the parts that matter (no leading zeros in IPv4 octets); Go
  * rejects zones (`fe80::1%eth0`) while Node accepts them, so those are refused up front.
@@ -22,12 +21,4 @@ export function ipFamily(s: string): 0 | 4 | 6 {
 /** Go's `net.ParseIP(s) != nil`. */
 export function isGoIP(s: string): boolean {
   return ipFamily(s) !== 0;
-}
-
-/** The family of a raw address in bytes (`net.IP(b)`), as PGV's bytes `ip*` rules see it. */
-export function ipBytesFamily(b: Uint8Array): 0 | 4 | 6 {
-  if (b.length === 4) return 4;
-  if (b.length !== 16) return 0;
-  for (let i = 0; i < 10; i++) if (b[i] !== 0) return 6;
-  return b[10] === 0xff && b[11] === 0xff ? 4 : 6;
 }

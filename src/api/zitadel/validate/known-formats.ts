@@ -4,7 +4,7 @@ import { utf8Length } from "./runes.ts";
 
 /**
  * The helper functions PGV generates into every Go file that needs them (`_validateHostname`,
- * `_validateEmail`, `_validateUuid`). Each returns the error text PGV wraps as the cause
+ * `_validateEmail`). Each returns the error text PGV wraps as the cause
  * (`value must be a valid email address | caused by: <this>`), or undefined when valid.
  * Lengths are in UTF-8 bytes, as Go's `len` counts them.
  */
@@ -43,11 +43,4 @@ export function emailError(input: string): string | undefined {
   const at = address.indexOf("@");
   if (utf8Length(address.slice(0, at)) > 64) return "email address local phrase cannot exceed 64 characters";
   return hostnameError(address.slice(at + 1));
-}
-
-const uuidPattern = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-
-/** PGV's `_validateUuid`: any version, either case. */
-export function uuidError(s: string): string | undefined {
-  return uuidPattern.test(s) ? undefined : "invalid uuid format";
 }

@@ -4,9 +4,9 @@ import { type Violation, violation } from "./violation.ts";
 export type LengthCheck<T> = (value: T) => Violation | undefined;
 
 /**
- * PGV's length rules, shared by strings (runes, bytes) and bytes fields:
+ * PGV's length rules, shared by strings (in runes) and bytes fields (in bytes):
  *
- * - `len`, or `min_len` equal to `max_len` → `value length must be N <unit>`
+ * - `min_len` equal to `max_len` → `value length must be N <unit>`
  * - `min_len` and `max_len` → `value length must be between A and B <unit>, inclusive`
  * - `min_len` → `value length must be at least N <unit>`
  * - `max_len` → `value length must be at most N <unit>`
@@ -15,12 +15,12 @@ export type LengthCheck<T> = (value: T) => Violation | undefined;
  * wording. The text is built once here, not per request.
  */
 export function lengthRule<T>(
-  bounds: { len?: bigint | undefined; min?: bigint | undefined; max?: bigint | undefined },
+  bounds: { min?: bigint | undefined; max?: bigint | undefined },
   measure: (value: T) => number,
   unit: string,
 ): LengthCheck<T> | undefined {
-  const { len, min, max } = bounds;
-  const exact = len ?? (min !== undefined && min === max ? min : undefined);
+  const { min, max } = bounds;
+  const exact = min !== undefined && min === max ? min : undefined;
   if (exact !== undefined) {
     const n = Number(exact);
     const v = violation(`value length must be ${exact} ${unit}`);

@@ -1,6 +1,6 @@
 import type { DescField, DescMessage } from "@bufbuild/protobuf";
 import { getOption, hasOption, ScalarType } from "@bufbuild/protobuf";
-import { disabled, ignored, required } from "@zitadel/proto/validate/validate_pb.js";
+import { required } from "@zitadel/proto/validate/validate_pb.js";
 import { compileField } from "./field.ts";
 import { goFieldName, goMessageName } from "./go-names.ts";
 import type { MessageCheck } from "./message-rules.ts";
@@ -69,16 +69,8 @@ function defaultOf(field: DescField): unknown {
  * order, then each real oneof (its set member; `value is required` under
  * `(validate.required)`), then proto3 `optional` fields that are set. The first failure wins,
  * as ZITADEL calls `Validate()`, not `ValidateAll()`.
- *
- * `validate.disabled` and `validate.ignored` messages are never checked.
  */
 function compileMessage(schema: DescMessage): MessageCheck | undefined {
-  if (
-    (hasOption(schema, disabled) && getOption(schema, disabled)) ||
-    (hasOption(schema, ignored) && getOption(schema, ignored))
-  ) {
-    return undefined;
-  }
   const typeName = goMessageName(schema);
   const steps: Step[] = [];
   /** Runs a field's check on a value and words a failure with the message and field names. */

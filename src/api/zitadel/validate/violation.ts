@@ -2,7 +2,7 @@
  * The shapes shared by every rule compiler: what a rule reports and how PGV prints it.
  *
  * PGV's Go code builds a `<Msg>ValidationError{field, reason, cause, key}` and prints it as
- * `invalid [key for ]<Msg>.<field>: <reason>[ | caused by: <cause>]`. Rules here return the
+ * `invalid <Msg>.<field>: <reason>[ | caused by: <cause>]`. Rules here return the
  * reason/cause part; the message plan adds the message and field names, so the text is only
  * assembled when a request actually fails.
  */
@@ -13,10 +13,8 @@ export interface Violation {
   readonly reason: string;
   /** The wrapped error's text, printed after ` | caused by: `. */
   readonly cause?: string | undefined;
-  /** Appended to the field name: `[3]` for list items, `[key]` for map entries. */
+  /** Appended to the field name: `[3]` for list items. */
   readonly index?: string | undefined;
-  /** Set for map-key rules: PGV prints `invalid key for <Msg>.<Field>[k]`. */
-  readonly onKey?: boolean | undefined;
 }
 
 /**
@@ -30,19 +28,18 @@ export function violation(reason: string, cause?: string): Violation {
   return cause === undefined ? { reason } : { reason, cause };
 }
 
-/** The same violation, attributed to a list index or map key (PGV's `errIdx`). */
-export function atIndex(v: Violation, index: string, onKey = false): Violation {
-  return { reason: v.reason, cause: v.cause, index: `[${index}]`, onKey: onKey || v.onKey };
+/** The same violation, attributed to a list index (PGV's `errIdx`). */
+export function atIndex(v: Violation, index: string): Violation {
+  return { reason: v.reason, cause: v.cause, index: `[${index}]` };
 }
 
 /**
- * PGV's `ValidationError.Error()`: `invalid [key for ]<Msg>.<Field>[idx]: <reason>[ | caused by: <cause>]`.
+ * PGV's `ValidationError.Error()`: `invalid <Msg>.<Field>[idx]: <reason>[ | caused by: <cause>]`.
  * `messageName` and `fieldName` are the Go names (see go-names.ts).
  */
 export function violationText(messageName: string, fieldName: string, v: Violation): string {
-  const key = v.onKey ? "key for " : "";
   const cause = v.cause === undefined ? "" : ` | caused by: ${v.cause}`;
-  return `invalid ${key}${messageName}.${fieldName}${v.index ?? ""}: ${v.reason}${cause}`;
+  return `invalid ${messageName}.${fieldName}${v.index ?? ""}: ${v.reason}${cause}`;
 }
 
 /**
