@@ -8,6 +8,7 @@ import { startSmtpCatcher } from "./helpers/smtp-catcher.ts";
 import { spawnUsher } from "./helpers/spawn-usher.ts";
 import { dropDatabase, freePort, TEST_DATABASE_URL, TEST_MASTER_KEY, unique } from "./helpers/test-app.ts";
 import { createUser } from "./helpers/users.ts";
+import { until } from "./helpers/wait.ts";
 
 test("two Usher processes on one PostgreSQL: a request retried with the same Idempotency-Key on both sends one mail", async () => {
   const smtp = await startSmtpCatcher();
@@ -45,9 +46,16 @@ test("two Usher processes on one PostgreSQL: a request retried with the same Ide
       assert.equal(r.status, 200, JSON.stringify(r.body));
       assert.deepEqual(r.body, answers[0]?.body);
     }
+    // Every call has been answered, so the outbox is final: one message, hence one mail.
+    const probe = new pg.Client({ connectionString: url.toString() });
+    await probe.connect();
+    const messages = async () =>
+      (await probe.query<{ status: string }>("select status from outbox where user_id = $1", [userId])).rows;
+    assert.equal((await messages()).length, 1, "the four calls queued one message");
     await smtp.waitFor((m) => m.to.includes(email));
-    await new Promise((r) => setTimeout(r, 1000));
+    await until(async () => (await messages())[0]?.status === "sent", "the message to be recorded as sent");
     assert.equal(smtp.mails.filter((m) => m.to.includes(email)).length, 1);
+    await probe.end();
   } finally {
     await Promise.all([a.stop(), b.stop()]);
     await smtp.close();

@@ -8,6 +8,7 @@ import { promisify } from "node:util";
 import { rest } from "./helpers/clients.ts";
 import { startTestApp, TEST_MASTER_KEY } from "./helpers/test-app.ts";
 import { createUser } from "./helpers/users.ts";
+import { until } from "./helpers/wait.ts";
 
 const run = promisify(execFile);
 
@@ -65,14 +66,11 @@ test("the webhook provider posts signed JSON; 4xx fails at once, 5xx is retried;
     answer = 503;
     const flaky = await createUser(t.baseUrl, t.adminToken);
     await rest(t.baseUrl, "POST", `/v2/users/${flaky.userId}/invite_code`, { token: t.adminToken, body: {} });
-    for (
-      let i = 0;
-      i < 50 &&
-      received.filter((r) => (r.body.args as Record<string, string>).userID === flaky.userId).length < 2;
-      i++
-    ) {
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await until(
+      () =>
+        received.filter((r) => (r.body.args as Record<string, string>).userID === flaky.userId).length >= 2,
+      "the 503 answered message to be tried twice",
+    );
     answer = 200;
     await waitStatus(flaky.userId, "sent");
 

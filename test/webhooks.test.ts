@@ -4,6 +4,7 @@ import { Webhook } from "standardwebhooks";
 import { rest } from "./helpers/clients.ts";
 import { codeIn, mailboxMail } from "./helpers/dev-mailbox.ts";
 import { startTestApp, type TestApp, unique } from "./helpers/test-app.ts";
+import { until } from "./helpers/wait.ts";
 import { type ReceivedCall, startWebhookReceiver, type WebhookReceiver } from "./helpers/webhook-receiver.ts";
 
 let t: TestApp;
@@ -83,7 +84,17 @@ describe("webhook subscriptions", () => {
     assert.equal((await api("POST", `/v1/webhooks/${hookId}/resume`)).status, 200);
     const mine = () => receiver.calls.filter((c) => parsed(c).data.user_id === userId);
     await receiver.waitFor(() => mine().length >= expected.length);
-    await new Promise((r) => setTimeout(r, 300));
+    // Once every delivery of the user is recorded as done, no further call can come: count then.
+    const userDeliveries = () =>
+      t.app.db.query<{ status: string }>(
+        "select status from webhook_deliveries where webhook_id = $1 and aggregate_id = $2",
+        [hookId, userId],
+      );
+    await until(
+      async () => (await userDeliveries()).every((d) => d.status !== "queued" && d.status !== "sending"),
+      "the user's webhook deliveries to be done",
+    );
+    assert.equal((await userDeliveries()).length, expected.length, "one delivery per event");
     const calls = mine();
     assert.equal(calls.length, expected.length, "nothing else, nothing twice");
     const verifier = new Webhook(secret);
