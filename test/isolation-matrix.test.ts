@@ -5,6 +5,7 @@ import { createConnectTransport } from "@connectrpc/connect-node";
 import { ErrorDetailSchema } from "@zitadel/proto/zitadel/message_pb.js";
 import { rest } from "./helpers/clients.ts";
 import { fixtures } from "./helpers/fixtures.ts";
+import { tableFootprint } from "./helpers/footprint.ts";
 import { startTestApp, type TestApp } from "./helpers/test-app.ts";
 import {
   CALLER_KINDS,
@@ -99,73 +100,8 @@ function tokenFor(kind: CallerKind, target: Target): string | undefined {
   return world.tokens[kind];
 }
 
-/**
- * What the delivery worker and authentication write later or on their own, so a refused call is
- * not blamed for it: a message's delivery state, webhook delivery state, when a token was last
- * used. Every other column of every table is compared, so a table added later is covered at once.
- */
-const WRITTEN_ELSEWHERE: Readonly<Record<string, readonly string[] | "all">> = {
-  schema_migrations: "all",
-  mailbox: "all",
-  delivery_circuit: "all",
-  webhook_attempts: "all",
-  outbox: [
-    "status",
-    "attempts",
-    "next_attempt_at",
-    "locked_until",
-    "last_error",
-    "updated_at",
-    "sent_at",
-    "provider",
-    "secret",
-  ],
-  webhook_deliveries: [
-    "status",
-    "attempts",
-    "next_attempt_at",
-    "locked_until",
-    "last_status",
-    "last_error",
-    "updated_at",
-    "delivered_at",
-  ],
-  // `*.code.sent` events (left out below) advance the user's sequence.
-  users: ["sequence", "updated_at"],
-  user_codes: ["send_count", "last_sent_at"],
-  tokens: ["last_used_at"],
-};
-
-let footprintSql: string | undefined;
-
-/** One statement digesting every table's rows (but what `WRITTEN_ELSEWHERE` names), in a stable order. */
-async function footprintQuery(): Promise<string> {
-  const tables = await t.app.db.query<{ table_name: string; columns: string[] }>(
-    `select table_name::text, array_agg(column_name::text order by ordinal_position) as columns
-       from information_schema.columns where table_schema = current_schema()
-      group by table_name order by table_name`,
-  );
-  const parts = tables.flatMap(({ table_name: table, columns }) => {
-    const skip = WRITTEN_ELSEWHERE[table] ?? [];
-    if (skip === "all") return [];
-    const kept = columns.filter((c) => !skip.includes(c)).map((c) => `"${c}"`);
-    const where = table === "events" ? " where type not like '%.code.sent'" : "";
-    return [
-      `select '${table}' as name, count(*)::int as rows,
-              md5(coalesce(string_agg(r::text, '|' order by r::text), '')) as digest
-         from (select ${kept.join(", ")} from "${table}"${where}) r`,
-    ];
-  });
-  assert.ok(parts.length >= 15, `the footprint covers the schema's tables (${parts.length})`);
-  return parts.join(" union all ");
-}
-
-/** Every table's row count and the digest of its rows' contents. */
-async function footprint(): Promise<Record<string, { rows: number; digest: string }>> {
-  footprintSql ??= await footprintQuery();
-  const digests = await t.app.db.query<{ name: string; rows: number; digest: string }>(footprintSql);
-  return Object.fromEntries(digests.map((d) => [d.name, { rows: d.rows, digest: d.digest }]));
-}
+/** Every table's rows, by content (see helpers/footprint.ts). */
+const footprint = () => tableFootprint(t.app.db);
 
 async function call(
   client: Client<never>,
