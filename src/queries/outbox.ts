@@ -51,6 +51,14 @@ export interface DeliveryRecord {
   sentAt: Date | null;
 }
 
+/** A sent message to record: its id, the attempt number of our claim, when, and its `*.code.sent` event. */
+export interface SentRecord {
+  id: string;
+  claim: number;
+  at: Date;
+  sentEvent?: string | undefined;
+}
+
 /** SQL over the outbox. */
 export function outboxQueries(q: Queryable) {
   return {
@@ -153,6 +161,62 @@ export function outboxQueries(q: Queryable) {
         [id, at, provider, sentEvent ?? null, claim],
       );
       return (rows[0]?.sent ?? 0) > 0;
+    },
+
+    /**
+     * Records many sent messages in one statement (the worker gathers what finished while the
+     * previous record ran), as `recordSent` does each: the message's secret wiped, and for those
+     * with a `sentEvent` the send counted on the user's code and the event appended, the users
+     * locked in key order (two processes' batches never wait on each other in a cycle) and each
+     * user's sequence moved on by its number of events. Fenced by the claim like `recordSent`.
+     * Returns the ids that were still ours.
+     */
+    async recordSentMany(items: readonly SentRecord[], provider: string): Promise<Set<string>> {
+      if (items.length === 0) return new Set();
+      const rows = await q.query<{ id: string }>(
+        `with i as (
+           select * from unnest($1::text[], $2::int[], $3::timestamptz[], $4::text[]) as t(id, claim, at, sent_event)),
+         sent as (
+           update outbox o set status = 'sent', secret = null, sent_at = i.at, updated_at = i.at, locked_until = null,
+             last_error = null, provider = $5
+             from i where o.id = i.id and o.status = 'sending' and o.attempts = i.claim
+           returning o.id, o.org_id, o.user_id, o.code_kind, i.at, i.sent_event),
+         ev as materialized (
+           select sent.*, row_number() over (partition by org_id, user_id order by at, id) as n
+             from sent where sent_event is not null),
+         locked as materialized (
+           select u.org_id, u.id, u.sequence from users u
+            where (u.org_id, u.id) in (select org_id, user_id from ev)
+            order by u.org_id, u.id for update),
+         s as (
+           update users u set sequence = l.sequence + c.n, updated_at = c.at
+             from locked l,
+               (select org_id, user_id, count(*)::int as n, max(at) as at from ev group by org_id, user_id) c
+            where u.org_id = l.org_id and u.id = l.id and c.org_id = l.org_id and c.user_id = l.id
+           returning u.org_id, u.id, l.sequence as before),
+         counted as (
+           update user_codes k set send_count = k.send_count + c.n, last_sent_at = c.at
+             from s, (select org_id, user_id, code_kind, count(*)::int as n, max(at) as at from ev
+                       group by org_id, user_id, code_kind) c
+            where c.org_id = s.org_id and c.user_id = s.id
+              and k.org_id = c.org_id and k.user_id = c.user_id and k.kind = c.code_kind
+           returning 1),
+         appended as (
+           insert into events (org_id, aggregate_type, aggregate_id, sequence, type, payload, actor, created_at)
+           select ev.org_id, 'user', ev.user_id, s.before + ev.n, ev.sent_event,
+             jsonb_build_object('outboxId', ev.id), 'usher-notifier', ev.at
+             from ev join s on s.org_id = ev.org_id and s.id = ev.user_id
+           returning 1)
+         select id from sent`,
+        [
+          items.map((x) => x.id),
+          items.map((x) => x.claim),
+          items.map((x) => x.at),
+          items.map((x) => x.sentEvent ?? null),
+          provider,
+        ],
+      );
+      return new Set(rows.map((r) => r.id));
     },
 
     /**
