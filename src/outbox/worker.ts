@@ -3,10 +3,10 @@ import type { Logger } from "pino";
 import { uuidv7 } from "../domain/ids.ts";
 import type { Metrics } from "../ops/metrics.ts";
 import { deliveryCircuitQueries } from "../queries/delivery-circuit.ts";
-import { OUTBOX_CHANNEL, outboxQueries, type SentRecord } from "../queries/outbox.ts";
+import { type ClaimedMessage, OUTBOX_CHANNEL, outboxQueries, type SentRecord } from "../queries/outbox.ts";
 import { backoffMs } from "./backoff.ts";
 import { Circuit, type CircuitChange, type CircuitOptions } from "./circuit.ts";
-import { type ComposeOptions, composeMail, type TextCache } from "./compose.ts";
+import { type ComposeOptions, composeMail } from "./compose.ts";
 import type { OutboxMessage } from "./message.ts";
 import { SendError, type Sender } from "./sender.ts";
 
@@ -192,10 +192,9 @@ export class OutboxWorker {
       limit,
       probe,
     );
-    const texts: TextCache = new Map();
     for (const m of batch) {
       this.#inFlight.set(m.id, m.attempts);
-      const send = this.#deliver(m, texts, probe).finally(() => {
+      const send = this.#deliver(m, probe).finally(() => {
         // A probe that ended without a verdict (expired, not sendable) lets the next one go.
         if (probe) this.#circuit.probing = false;
         this.#inFlight.delete(m.id);
@@ -208,14 +207,14 @@ export class OutboxWorker {
   }
 
   /** Sends one claimed message and records the outcome. */
-  async #deliver(m: OutboxMessage, texts: TextCache, probe: boolean): Promise<void> {
+  async #deliver(m: ClaimedMessage, probe: boolean): Promise<void> {
     const { db, log, sender, metrics } = this.#o;
     const q = outboxQueries(db);
     const now = this.#o.now();
     try {
       if (m.expiresAt.getTime() <= now.getTime())
         return await q.markFailed(m.id, m.attempts, now, "delivery TTL ran out before it could be sent");
-      const mail = await composeMail(this.#o, m, texts);
+      const mail = composeMail(this.#o, m);
       const started = performance.now();
       const receipt = await sender.send(mail);
       metrics?.sendSeconds.observe({ provider: sender.name }, (performance.now() - started) / 1000);

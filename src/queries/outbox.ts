@@ -1,6 +1,7 @@
 import type { Queryable } from "../db/types.ts";
 import type { CodeKind } from "../domain/code-kind.ts";
 import type { DeliveryStatus, MessagePayload, MessageType, OutboxMessage } from "../outbox/message.ts";
+import type { TextOverrides } from "../outbox/templates.ts";
 
 /** The channel a committed enqueue notifies, so idle workers wake at once. */
 export const OUTBOX_CHANNEL = "usher_outbox";
@@ -51,6 +52,11 @@ export interface DeliveryRecord {
   sentAt: Date | null;
 }
 
+/** A claimed message with its organization's own texts for its type, by language. */
+export interface ClaimedMessage extends OutboxMessage {
+  texts: Map<string, TextOverrides>;
+}
+
 /** A sent message to record: its id, the attempt number of our claim, when, and its `*.code.sent` event. */
 export interface SentRecord {
   id: string;
@@ -73,29 +79,37 @@ export function outboxQueries(q: Queryable) {
      * newer message past the older one. The plan walks `outbox_due` in order and probes
      * `outbox_user` per candidate, so a claim costs the same with 10 or 100,000 waiting.
      * `ignoreSchedule` also takes messages waiting for their retry time (a circuit's probe).
+     * Each comes with its organization's texts for its type, read in the same statement.
      */
     async claimDue(
       now: Date,
       leaseUntil: Date,
       limit: number,
       ignoreSchedule = false,
-    ): Promise<OutboxMessage[]> {
-      const rows = await q.query<OutboxRow>(
-        `update outbox set status = 'sending', attempts = attempts + 1, locked_until = $2, updated_at = $1
-          where id in (
-            select o.id from outbox o
-             where o.status = 'queued' and (o.next_attempt_at <= $1 or $4::boolean)
-               and not exists (
-                 select 1 from outbox p
-                  where p.org_id = o.org_id and p.user_id = o.user_id and p.message_type = o.message_type
-                    and p.status in ('queued', 'sending') and (p.created_at, p.id) < (o.created_at, o.id))
-             order by o.next_attempt_at
-             limit $3
-             for update of o skip locked)
-          returning *`,
+    ): Promise<ClaimedMessage[]> {
+      const rows = await q.query<OutboxRow & { texts: Record<string, TextOverrides> | null }>(
+        `with claimed as (
+           update outbox set status = 'sending', attempts = attempts + 1, locked_until = $2, updated_at = $1
+            where id in (
+              select o.id from outbox o
+               where o.status = 'queued' and (o.next_attempt_at <= $1 or $4::boolean)
+                 and not exists (
+                   select 1 from outbox p
+                    where p.org_id = o.org_id and p.user_id = o.user_id and p.message_type = o.message_type
+                      and p.status in ('queued', 'sending') and (p.created_at, p.id) < (o.created_at, o.id))
+               order by o.next_attempt_at
+               limit $3
+               for update of o skip locked)
+           returning *)
+         select c.*, (
+           select jsonb_object_agg(t.language, jsonb_strip_nulls(jsonb_build_object(
+               'subject', nullif(t.subject, ''), 'greeting', nullif(t.greeting, ''),
+               'body', nullif(t.body, ''), 'buttonText', nullif(t.button_text, ''))))
+             from message_texts t where t.org_id = c.org_id and t.message_type = c.message_type) as texts
+           from claimed c`,
         [now, leaseUntil, limit, ignoreSchedule],
       );
-      return rows.map(toMessage);
+      return rows.map((r) => ({ ...toMessage(r), texts: new Map(Object.entries(r.texts ?? {})) }));
     },
 
     /**
