@@ -21,6 +21,13 @@ export interface DeliveryRecord {
   perSecond: number;
   /** Accepted when the time limit ended the wait (= messages when all arrived). */
   accepted: number;
+  /**
+   * Usher CPU (all its processes) per accepted message, in ms: unlike the rate, barely moved by
+   * what else the machine runs.
+   */
+  cpuMsPerMessage: number;
+  /** The machine's 1-minute load average at the end of the step. */
+  load: number;
   server: Usage;
 }
 
@@ -65,17 +72,20 @@ export async function runDelivery(
           await new Promise((r) => setTimeout(r, 20));
         const seconds = (performance.now() - t0) / 1000;
         const accepted = sink.accepted() - before;
+        const server = usage.stop();
         const record = {
           processes,
           messages: count,
           seconds,
           perSecond: accepted / seconds,
           accepted,
-          server: usage.stop(),
+          cpuMsPerMessage: (server.cpuCores * seconds * 1000) / Math.max(1, accepted),
+          load: os.loadavg()[0] ?? 0,
+          server,
         };
         records.push(record);
         process.stdout.write(
-          `  delivery        ${processes} process(es): ${accepted}/${count} in ${seconds.toFixed(1)} s = ${record.perSecond.toFixed(0)}/s, cpu ${record.server.cpuCores.toFixed(2)}, SMTP sink cpu ${record.server.loadgenCores.toFixed(2)}, rss ${record.server.peakRssMiB.toFixed(0)} MiB\n`,
+          `  delivery        ${processes} process(es): ${accepted}/${count} in ${seconds.toFixed(1)} s = ${record.perSecond.toFixed(0)}/s, cpu ${server.cpuCores.toFixed(2)} = ${record.cpuMsPerMessage.toFixed(3)} ms/message (${(1000 / record.cpuMsPerMessage).toFixed(0)} messages per CPU second), SMTP sink cpu ${server.loadgenCores.toFixed(2)}, rss ${server.peakRssMiB.toFixed(0)} MiB, load ${record.load.toFixed(1)}\n`,
         );
       } finally {
         await Promise.all(servers.map((s) => s.stop()));

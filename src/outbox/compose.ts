@@ -1,9 +1,8 @@
 import type { Db } from "../db/types.ts";
 import { open } from "../domain/secrets.ts";
-import { messageTextQueries } from "../queries/message-texts.ts";
-import type { OutboxMessage } from "./message.ts";
+import type { ClaimedMessage } from "../queries/outbox.ts";
 import type { OutgoingMail } from "./sender.ts";
-import { linkFor, renderMail, type TextOverrides } from "./templates.ts";
+import { linkFor, renderMail } from "./templates.ts";
 
 export interface ComposeOptions {
   db: Db;
@@ -13,23 +12,13 @@ export interface ComposeOptions {
   defaultLanguage: string;
 }
 
-/** Texts of an organization and message type, read once per claim. */
-export type TextCache = Map<string, Promise<Map<string, TextOverrides>>>;
-
-/** Turns a claimed message into the mail its provider receives: opens the code, renders the texts. */
-export async function composeMail(
-  o: ComposeOptions,
-  m: OutboxMessage,
-  texts: TextCache,
-): Promise<OutgoingMail> {
+/**
+ * Turns a claimed message into the mail its provider receives: opens the code, renders the texts
+ * (the organization's own, read with the claim, over the bundled ones).
+ */
+export function composeMail(o: ComposeOptions, m: ClaimedMessage): OutgoingMail {
   const code = m.secret ? open(o.outboxKey, m.secret) : "";
-  const key = `${m.orgId}\u0000${m.type}`;
-  let read = texts.get(key);
-  if (!read) {
-    read = messageTextQueries(o.db).forType(m.orgId, m.type);
-    texts.set(key, read);
-  }
-  const overrides = await read;
+  const overrides = m.texts;
   const input = { type: m.type, payload: m.payload, code, externalUrl: o.externalUrl };
   const mail = renderMail({
     ...input,

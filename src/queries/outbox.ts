@@ -1,6 +1,7 @@
 import type { Queryable } from "../db/types.ts";
 import type { CodeKind } from "../domain/code-kind.ts";
 import type { DeliveryStatus, MessagePayload, MessageType, OutboxMessage } from "../outbox/message.ts";
+import type { TextOverrides } from "../outbox/templates.ts";
 
 /** The channel a committed enqueue notifies, so idle workers wake at once. */
 export const OUTBOX_CHANNEL = "usher_outbox";
@@ -51,6 +52,19 @@ export interface DeliveryRecord {
   sentAt: Date | null;
 }
 
+/** A claimed message with its organization's own texts for its type, by language. */
+export interface ClaimedMessage extends OutboxMessage {
+  texts: Map<string, TextOverrides>;
+}
+
+/** A sent message to record: its id, the attempt number of our claim, when, and its `*.code.sent` event. */
+export interface SentRecord {
+  id: string;
+  claim: number;
+  at: Date;
+  sentEvent?: string | undefined;
+}
+
 /** SQL over the outbox. */
 export function outboxQueries(q: Queryable) {
   return {
@@ -65,29 +79,37 @@ export function outboxQueries(q: Queryable) {
      * newer message past the older one. The plan walks `outbox_due` in order and probes
      * `outbox_user` per candidate, so a claim costs the same with 10 or 100,000 waiting.
      * `ignoreSchedule` also takes messages waiting for their retry time (a circuit's probe).
+     * Each comes with its organization's texts for its type, read in the same statement.
      */
     async claimDue(
       now: Date,
       leaseUntil: Date,
       limit: number,
       ignoreSchedule = false,
-    ): Promise<OutboxMessage[]> {
-      const rows = await q.query<OutboxRow>(
-        `update outbox set status = 'sending', attempts = attempts + 1, locked_until = $2, updated_at = $1
-          where id in (
-            select o.id from outbox o
-             where o.status = 'queued' and (o.next_attempt_at <= $1 or $4::boolean)
-               and not exists (
-                 select 1 from outbox p
-                  where p.org_id = o.org_id and p.user_id = o.user_id and p.message_type = o.message_type
-                    and p.status in ('queued', 'sending') and (p.created_at, p.id) < (o.created_at, o.id))
-             order by o.next_attempt_at
-             limit $3
-             for update of o skip locked)
-          returning *`,
+    ): Promise<ClaimedMessage[]> {
+      const rows = await q.query<OutboxRow & { texts: Record<string, TextOverrides> | null }>(
+        `with claimed as (
+           update outbox set status = 'sending', attempts = attempts + 1, locked_until = $2, updated_at = $1
+            where id in (
+              select o.id from outbox o
+               where o.status = 'queued' and (o.next_attempt_at <= $1 or $4::boolean)
+                 and not exists (
+                   select 1 from outbox p
+                    where p.org_id = o.org_id and p.user_id = o.user_id and p.message_type = o.message_type
+                      and p.status in ('queued', 'sending') and (p.created_at, p.id) < (o.created_at, o.id))
+               order by o.next_attempt_at
+               limit $3
+               for update of o skip locked)
+           returning *)
+         select c.*, (
+           select jsonb_object_agg(t.language, jsonb_strip_nulls(jsonb_build_object(
+               'subject', nullif(t.subject, ''), 'greeting', nullif(t.greeting, ''),
+               'body', nullif(t.body, ''), 'buttonText', nullif(t.button_text, ''))))
+             from message_texts t where t.org_id = c.org_id and t.message_type = c.message_type) as texts
+           from claimed c`,
         [now, leaseUntil, limit, ignoreSchedule],
       );
-      return rows.map(toMessage);
+      return rows.map((r) => ({ ...toMessage(r), texts: new Map(Object.entries(r.texts ?? {})) }));
     },
 
     /**
@@ -153,6 +175,62 @@ export function outboxQueries(q: Queryable) {
         [id, at, provider, sentEvent ?? null, claim],
       );
       return (rows[0]?.sent ?? 0) > 0;
+    },
+
+    /**
+     * Records many sent messages in one statement (the worker gathers what finished while the
+     * previous record ran), as `recordSent` does each: the message's secret wiped, and for those
+     * with a `sentEvent` the send counted on the user's code and the event appended, the users
+     * locked in key order (two processes' batches never wait on each other in a cycle) and each
+     * user's sequence moved on by its number of events. Fenced by the claim like `recordSent`.
+     * Returns the ids that were still ours.
+     */
+    async recordSentMany(items: readonly SentRecord[], provider: string): Promise<Set<string>> {
+      if (items.length === 0) return new Set();
+      const rows = await q.query<{ id: string }>(
+        `with i as (
+           select * from unnest($1::text[], $2::int[], $3::timestamptz[], $4::text[]) as t(id, claim, at, sent_event)),
+         sent as (
+           update outbox o set status = 'sent', secret = null, sent_at = i.at, updated_at = i.at, locked_until = null,
+             last_error = null, provider = $5
+             from i where o.id = i.id and o.status = 'sending' and o.attempts = i.claim
+           returning o.id, o.org_id, o.user_id, o.code_kind, i.at, i.sent_event),
+         ev as materialized (
+           select sent.*, row_number() over (partition by org_id, user_id order by at, id) as n
+             from sent where sent_event is not null),
+         locked as materialized (
+           select u.org_id, u.id, u.sequence from users u
+            where (u.org_id, u.id) in (select org_id, user_id from ev)
+            order by u.org_id, u.id for update),
+         s as (
+           update users u set sequence = l.sequence + c.n, updated_at = c.at
+             from locked l,
+               (select org_id, user_id, count(*)::int as n, max(at) as at from ev group by org_id, user_id) c
+            where u.org_id = l.org_id and u.id = l.id and c.org_id = l.org_id and c.user_id = l.id
+           returning u.org_id, u.id, l.sequence as before),
+         counted as (
+           update user_codes k set send_count = k.send_count + c.n, last_sent_at = c.at
+             from s, (select org_id, user_id, code_kind, count(*)::int as n, max(at) as at from ev
+                       group by org_id, user_id, code_kind) c
+            where c.org_id = s.org_id and c.user_id = s.id
+              and k.org_id = c.org_id and k.user_id = c.user_id and k.kind = c.code_kind
+           returning 1),
+         appended as (
+           insert into events (org_id, aggregate_type, aggregate_id, sequence, type, payload, actor, created_at)
+           select ev.org_id, 'user', ev.user_id, s.before + ev.n, ev.sent_event,
+             jsonb_build_object('outboxId', ev.id), 'usher-notifier', ev.at
+             from ev join s on s.org_id = ev.org_id and s.id = ev.user_id
+           returning 1)
+         select id from sent`,
+        [
+          items.map((x) => x.id),
+          items.map((x) => x.claim),
+          items.map((x) => x.at),
+          items.map((x) => x.sentEvent ?? null),
+          provider,
+        ],
+      );
+      return new Set(rows.map((r) => r.id));
     },
 
     /**
