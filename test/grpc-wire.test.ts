@@ -188,11 +188,12 @@ test("a message past the limit is RESOURCE_EXHAUSTED; a body past it is still re
     "grpc-message": "message%20size%204194305%20is%20larger%20than%20configured%20readMaxBytes%204194304",
     "grpc-status": "8",
   });
-  // A message, then a second one as large as allowed: the body is past the limit, and the second
-  // envelope is read whole and parsed (its zero bytes are no message), not cut short.
+  // A 3 MiB message, then a second one as large as allowed: the body passes the limit a long way
+  // inside the second envelope, which is still read whole and parsed (its zero bytes are no
+  // message), not cut short at the limit (that would answer "incomplete envelope").
   const second = Buffer.alloc(5 + MAX_MESSAGE_BYTES);
   second.writeUInt32BE(MAX_MESSAGE_BYTES, 1);
-  const extra = await call(GET_USER, Buffer.concat([getUser(userId), second]), {});
+  const extra = await call(GET_USER, Buffer.concat([getUser("u".repeat(3 * 1024 * 1024)), second]), {});
   assert.deepEqual(extra.trailers, {
     "grpc-message": "parse%20binary%3A%20illegal%20tag%3A%20field%20no%200%20wire%20type%200",
     "grpc-status": "13",
