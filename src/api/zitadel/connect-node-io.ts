@@ -6,11 +6,12 @@ import type { Req, Res } from "../http/io.ts";
 /**
  * The Node side of ConnectRPC's universal handlers, for unary calls: what connect-node's
  * `universalRequestFromNodeRequest` and `universalResponseToNodeResponse` do, without the
- * per-call costs a unary call does not need. Measured under load, those two spent as much CPU
- * as the rest of a gRPC call's transport: a second `Headers` built from the same header object,
- * a `URL` parsed, an abort signal aborted on every normal close (each abort builds a
+ * per-call costs a unary call does not need: a second `Headers` built from the same header
+ * object, a `URL` parsed, an abort signal aborted on every normal close (each abort builds a
  * `DOMException` with its stack), the body read through two async iterators, and the answer
- * written chunk by chunk with listeners added and removed per write.
+ * written chunk by chunk with listeners added and removed per write. With the database left
+ * out, a gRPC call cost 35–40 % less CPU through this glue than through connect-node's.
+ * (Usher listens without TLS, so the request's URL is always `http:`.)
  */
 
 /**
