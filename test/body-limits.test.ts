@@ -57,7 +57,7 @@ const SURFACES: Surface[] = [
   },
   { name: "gRPC", readLimit: 0, send: h2(ADD_HUMAN, { "content-type": "application/grpc", te: "trailers" }) },
   {
-    name: "gRPC with a deadline (ConnectRPC)",
+    name: "gRPC with a deadline",
     readLimit: 0,
     send: h2(ADD_HUMAN, { "content-type": "application/grpc", te: "trailers", "grpc-timeout": "20S" }),
   },

@@ -21,7 +21,6 @@ import type { TenantRoute } from "./tenant/route.ts";
 import { connectAdapter, MAX_MESSAGE_BYTES } from "./zitadel/connect-adapter.ts";
 import { connectRoutes } from "./zitadel/connect-routes.ts";
 import { asUsherError, httpStatus, restErrorBody, retryAfter } from "./zitadel/errors.ts";
-import { grpcUnaryHandler } from "./zitadel/grpc-unary.ts";
 import type { ServiceBinding } from "./zitadel/handler.ts";
 import { createInvoker } from "./zitadel/invoke.ts";
 import { restHandler } from "./zitadel/rest-handler.ts";
@@ -55,7 +54,6 @@ export function createServer(o: ServerOptions) {
       if (ConnectError.from(e).code !== Code.Aborted) o.log.error({ err: e }, "connect request failed");
     },
   });
-  const grpcUnary = grpcUnaryHandler(o.bindings, invoke, logError);
   const rest = restHandler(o.bindings, invoke, logError, o.deps.config.listFilterMaxCount);
   const db = o.deps.db;
   const tenant = tenantHandler(o.deps, o.tenantRoutes, o.log);
@@ -69,7 +67,6 @@ export function createServer(o: ServerOptions) {
     if (path === "/ui/console" || path.startsWith("/ui/console/")) return serveConsole(path, res);
     if (path.startsWith("/zitadel.")) {
       await applyConsoleCookie(o.deps, req);
-      if (await grpcUnary(req, res, path)) return;
       return connect(req, res);
     }
     if (path === "/healthz") return health(res);

@@ -1,4 +1,3 @@
-import type { IncomingMessage } from "node:http";
 import type { Http2ServerResponse } from "node:http2";
 import {
   Code,
@@ -10,11 +9,11 @@ import {
 import {
   compressionBrotli,
   compressionGzip,
-  universalRequestFromNodeRequest,
   universalResponseToNodeResponse,
 } from "@connectrpc/connect-node";
 import type { Caller } from "../../authz/caller.ts";
 import { type Req, type Res, readBody, toHeaders } from "../http/io.ts";
+import { requestBody, universalRequest, writeUnaryResponse } from "./connect-node-io.ts";
 
 /** The token check started before ConnectRPC read anything; the invoker awaits it. */
 export const AUTHENTICATED = createContextKey<Promise<Caller> | undefined>(undefined);
@@ -44,39 +43,44 @@ export function connectAdapter(options: {
   return async function handle(req: Req, res: Res): Promise<void> {
     const handler = paths.get((req.url ?? "").split("?", 1)[0] ?? "");
     if (!handler) return unknownProcedure(req, res);
-    const authenticated = options.authenticate(toHeaders(req));
+    const header = toHeaders(req);
+    const authenticated = options.authenticate(header);
     const trusted = await authenticated.then(
       () => true,
       () => false,
     );
-    const uReq = universalRequestFromNodeRequest(
-      req as IncomingMessage,
-      res as never,
-      undefined,
-      createContextValues().set(AUTHENTICATED, authenticated),
-    );
-    if (trusted) {
-      // Not the default iterator, which destroys the request (and an HTTP/1.1 socket with it)
-      // when ConnectRPC stops reading at its limit, before the answer could be written.
-      uReq.body = req.iterator({ destroyOnReturn: false });
-    } else {
-      // A small body is read and dropped, so a kept-alive connection stays usable for the
-      // client's next call; a large one is never read (the connection is closed after the answer).
-      // (Clients such as connect-node send chunked bodies with no declared length.)
-      const declared = req.headers["content-length"];
-      if (declared === undefined || Number(declared) <= SMALL_BODY_BYTES)
-        await readBody(req, SMALL_BODY_BYTES).catch(() => undefined);
-      uReq.body = emptyMessageBody(uReq.header.get("content-type") ?? "");
-      for (const h of ["content-length", "content-encoding", "connect-content-encoding", "grpc-encoding"])
-        uReq.header.delete(h);
-    }
+    const unary = handler.method.methodKind === "unary";
     try {
-      await universalResponseToNodeResponse(await handler(uReq), res as never);
+      let body: AsyncIterable<Uint8Array>;
+      if (!trusted) {
+        // A small body is read and dropped, so a kept-alive connection stays usable for the
+        // client's next call; a large one is never read (the connection is closed after the
+        // answer). (Clients such as connect-node send chunked bodies with no declared length.)
+        const declared = req.headers["content-length"];
+        if (declared === undefined || Number(declared) <= SMALL_BODY_BYTES)
+          await readBody(req, SMALL_BODY_BYTES).catch(() => undefined);
+        body = emptyMessageBody(header.get("content-type") ?? "");
+        for (const h of ["content-length", "content-encoding", "connect-content-encoding", "grpc-encoding"])
+          header.delete(h);
+      } else if (unary) {
+        body = await requestBody(req, options.readMaxBytes + ENVELOPE_BYTES);
+      } else {
+        body = req.iterator({ destroyOnReturn: false });
+      }
+      const values = createContextValues().set(AUTHENTICATED, authenticated);
+      const uReq = universalRequest(req, res, header, body, values);
+      const uRes = await handler(uReq);
+      if (unary) await writeUnaryResponse(uRes, res);
+      else await universalResponseToNodeResponse(uRes, res as never);
+      uReq.answered();
     } catch (e) {
       options.onFailure(e);
     }
   };
 }
+
+/** The 5 bytes (flags, length) before each message on gRPC, gRPC-Web and Connect streams. */
+const ENVELOPE_BYTES = 5;
 
 /** Largest request message accepted on gRPC, gRPC-Web and Connect (gRPC's usual default). */
 export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
