@@ -1,9 +1,13 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Page, Request } from "playwright-core";
+import { callerOfToken } from "../src/authz/authenticate.ts";
+import { applyBatch } from "../src/jobs/invite-job-batch.ts";
+import { inviteJobQueries } from "../src/queries/invite-jobs.ts";
 import { assertAccessible, focusOrder } from "./helpers/a11y.ts";
 import { browserSkip, launchBrowser } from "./helpers/browser.ts";
 import { consoleShots } from "./helpers/console.ts";
+import { uploadJob } from "./helpers/invite-jobs.ts";
 import { initialUser } from "./helpers/pages.ts";
 import { type SmtpCatcher, startSmtpCatcher } from "./helpers/smtp-catcher.ts";
 import { startTestApp, type TestApp, unique } from "./helpers/test-app.ts";
@@ -47,6 +51,18 @@ describe("the console in Chromium: a newcomer's first hour", { skip: browserSkip
       if (Date.now() > deadline) throw new Error(`timeline never matched: ${JSON.stringify(items)}`);
       await page.waitForTimeout(250);
     }
+  }
+
+  /** The job reads (`GET /v1/invite-jobs/{id}`) the page makes in `ms` milliseconds. */
+  async function jobReadsWithin(ms: number): Promise<string[]> {
+    const asked: string[] = [];
+    const onRequest = (r: Request) => {
+      if (/^\/v1\/invite-jobs\/[^/]+$/.test(new URL(r.url()).pathname)) asked.push(r.url());
+    };
+    page.on("request", onRequest);
+    await page.waitForTimeout(ms);
+    page.off("request", onRequest);
+    return asked;
   }
 
   test("the first admin sets a password through the printed link, then signs in", async () => {
@@ -223,6 +239,163 @@ describe("the console in Chromium: a newcomer's first hour", { skip: browserSkip
 
     await page.getByRole("button", { name: "Abmelden" }).click();
     await page.getByLabel("E-Mail oder Benutzername").waitFor();
+  });
+
+  test("bulk invite: a dry run's report first, then the job live, its failed rows as CSV", async () => {
+    // No animation of the bar: the screenshots show where it is.
+    await page.emulateMedia({ reducedMotion: "reduce" });
+    // The test before signed out in German.
+    await page.getByRole("button", { name: "English" }).click();
+    await page.getByLabel("Email or username").fill("admin@localhost");
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("link", { name: "Bulk invite" }).click();
+    await page.getByRole("heading", { name: "Bulk invite" }).waitFor();
+    await assertAccessible(page);
+
+    // A file dropped on the form is taken like a chosen one.
+    const dropped = await page.evaluateHandle(
+      `(() => { const d = new DataTransfer(); d.items.add(new File(["email\\n"], "dropped.jsonl")); return d; })()`,
+    );
+    await page.locator(".drop").dispatchEvent("drop", { dataTransfer: dropped });
+    await page.getByText("dropped.jsonl, 6 B, read as JSON lines").waitFor();
+
+    const p = unique("team");
+    const csv = [
+      "email,name",
+      `${p}-ada@example.com,Ada Lovelace`,
+      `not-an-address,"Bad, Row"`,
+      `${p}-grace@example.com,Grace Hopper`,
+      `${p}-ADA@example.com,Ada again`,
+      `"=HYPERLINK(""http://evil.example"")",Formula`,
+    ].join("\n");
+    await page
+      .getByLabel("File (CSV or JSON lines)")
+      .setInputFiles({ name: "people.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    await page.getByText(/^people\.csv, \d+ B, read as CSV$/).waitFor();
+    await page.getByLabel("Application name (optional)").fill("Acme Portal");
+    await page.getByRole("button", { name: "Check the file (dry run)" }).click();
+
+    // The report: how many rows are fine, which are not and why; focus on its heading.
+    await page.getByText("2 rows are fine").waitFor();
+    await page.getByText("3 rows are not").waitFor();
+    assert.equal(await page.evaluate("document.activeElement.id"), "dry-run");
+    const reported = await page.locator("#failed-rows ~ .table-wrap tbody tr").allInnerTexts();
+    assert.equal(reported.length, 3, JSON.stringify(reported));
+    assert.match(reported[0] ?? "", /^2\s+not-an-address\s+invalid_email/);
+    assert.match(reported[1] ?? "", /^4\s+\S+-ADA@example\.com\s+duplicate The address is already in row 1/);
+    assert.match(reported[2] ?? "", /^5\s+=HYPERLINK/);
+    const before = await t.app.db.query("select 1 from users where email like $1", [`${p}-%`]);
+    assert.equal(before.length, 0, "a dry run creates nobody");
+    await assertAccessible(page);
+    await consoleShots(page, "bulk-invite-dry-run");
+
+    // Start: the same file for real, on the job's own page, live until it has finished.
+    await page.getByRole("button", { name: "Start", exact: true }).click();
+    await page.waitForURL(/\/ui\/console\/bulk-invite\/[0-9a-f-]{36}$/);
+    await page.getByRole("heading", { name: "Progress" }).waitFor();
+    assert.equal(await page.evaluate("document.activeElement.id"), "job-progress");
+    await page.locator(".job-state").getByText("Finished").waitFor();
+    const bar = page.getByRole("progressbar");
+    assert.equal(await bar.getAttribute("aria-valuenow"), "100");
+    assert.equal(await bar.getAttribute("aria-valuetext"), "100 % — 5 of 5 rows");
+    assert.match(await page.locator("[aria-live=polite]").innerText(), /^Finished\. 100 %/);
+    const totals = async () =>
+      Object.fromEntries(
+        (await page.locator(".totals > div").allInnerTexts()).map((x) => {
+          const [k, v] = x.split("\n");
+          return [k, Number(v)];
+        }),
+      );
+    assert.deepEqual(
+      { ...(await totals()), "Invites mailed": 0 },
+      {
+        "Rows read": 5,
+        "Users created": 2,
+        "Invites queued": 2,
+        "Invites mailed": 0,
+        Skipped: 0,
+        Failed: 3,
+      },
+    );
+    const mails = await Promise.all(
+      ["ada", "grace"].map((who) => smtp.waitFor((m) => m.to.includes(`${p}-${who}@example.com`))),
+    );
+    assert.match(mails[0]?.text ?? "", /Acme Portal/);
+    assert.deepEqual(await jobReadsWithin(2500), [], "no more reads once the job has ended");
+    // Polling stopped with the job; Refresh asks once more, and the mails are counted.
+    for (let i = 0; (await totals())["Invites mailed"] !== 2; i++) {
+      assert.ok(i < 40, "both invites counted as mailed");
+      await page.getByRole("button", { name: "Refresh" }).click();
+      await page.waitForTimeout(250);
+    }
+    await assertAccessible(page);
+    await consoleShots(page, "bulk-invite-done");
+
+    // Every failed row as CSV, formulas disarmed and quotes escaped.
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Download the failed rows (CSV)" }).click(),
+    ]);
+    assert.match(download.suggestedFilename(), /^invite-job-[0-9a-f-]{36}-failed\.csv$/);
+    const chunks: Buffer[] = [];
+    for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer);
+    assert.equal(
+      Buffer.concat(chunks).toString("utf8"),
+      [
+        "\uFEFFrow,email,reason,message,notices",
+        "2,not-an-address,invalid_email,The email address is not valid.,",
+        `4,${p}-ADA@example.com,duplicate,The address is already in row 1 of the file.,`,
+        `5,"'=HYPERLINK(""http://evil.example"")",invalid_email,The email address is not valid.,`,
+        "",
+      ].join("\r\n"),
+    );
+  });
+
+  test("a bulk invite job's page while it runs: rows/s, time left, and cancel", async () => {
+    // The workers are held, and the test applies one batch itself: the page shows a job part-way.
+    await t.app.inviteJobs.stop();
+    try {
+      const p = unique("many");
+      const people = Array.from({ length: 250 }, (_, i) => `${p}-${i}@example.com,Person ${i}`);
+      const up = await uploadJob(
+        { baseUrl: t.baseUrl, token: t.adminToken, tenantId: t.defaultOrgId },
+        ["email,name", ...people].join("\n"),
+        { query: { send_invite: "false" } },
+      );
+      assert.equal(up.status, 202, JSON.stringify(up.body));
+      const id = String(up.body.id);
+      await page.goto(`${t.baseUrl}/ui/console/bulk-invite/${id}`);
+      await page.locator(".job-state").getByText("Waiting for a worker").waitFor();
+      const jobs = inviteJobQueries(t.app.db);
+      const job = await jobs.get(t.defaultOrgId, id);
+      const caller = job && (await callerOfToken(t.app.db, job.tokenId, new Date()));
+      assert.ok(job && caller);
+      await applyBatch(t.app.deps, job, caller, 100);
+      await page.locator(".job-state").getByText("Running").waitFor();
+      const bar = page.getByRole("progressbar");
+      assert.equal(await bar.getAttribute("aria-valuenow"), "40");
+      assert.equal(await bar.getAttribute("aria-valuetext"), "40 % — 100 of 250 rows");
+      assert.equal(await page.locator("[aria-live=polite]").innerText(), "Running: 40 %");
+      await page.getByText(/^[\d.,]+ rows\/s$/).waitFor();
+      await page.getByText(/^time left \d+:\d\d$/).waitFor();
+      await assertAccessible(page);
+      await consoleShots(page, "bulk-invite-progress");
+
+      // A running job is read every second while its page is open, and not once it is left.
+      assert.ok((await jobReadsWithin(2500)).length >= 1);
+      await page.getByRole("link", { name: "Users", exact: true }).click();
+      await page.getByRole("heading", { name: "Users" }).waitFor();
+      assert.deepEqual(await jobReadsWithin(2500), [], "no reads after the page is left");
+      await page.goBack();
+      await page.locator(".job-state").getByText("Running").waitFor();
+      await page.getByRole("button", { name: "Cancel the job" }).click();
+      await page.locator(".job-state").getByText("Cancelled").waitFor();
+      assert.equal((await jobs.get(t.defaultOrgId, id))?.status, "cancelled");
+      assert.equal(await page.getByRole("button", { name: "Cancel the job" }).count(), 0);
+    } finally {
+      await t.app.inviteJobs.start();
+    }
   });
 
   test("with no mail provider configured, the invited person's mail is in the dev mailbox", async () => {

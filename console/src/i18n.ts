@@ -1,5 +1,8 @@
 /** The console's texts in English and German; the browser's language picks, a button switches. */
+import { bulkDe, bulkEn } from "./i18n-bulk.ts";
+
 const en = {
+  ...bulkEn,
   title: "Usher console",
   skip: "Skip to content",
   signIn: "Sign in",
@@ -99,6 +102,7 @@ const en = {
 export type TextKey = keyof typeof en;
 
 const de: Record<TextKey, string> = {
+  ...bulkDe,
   title: "Usher-Konsole",
   skip: "Zum Inhalt springen",
   signIn: "Anmelden",

@@ -3,8 +3,10 @@ import { StrictMode, useCallback, useEffect, useMemo, useState } from "react";
 import { createRoot } from "react-dom/client";
 import { type Session, session, setApiSession } from "./api.ts";
 import { type AppContext, BASE, Ctx } from "./app-context.ts";
+import { BulkInvitePage } from "./bulk-invite-page.tsx";
 import { DeliveriesPage } from "./deliveries-page.tsx";
 import { initialLang, type Lang, translator } from "./i18n.ts";
+import { InviteJobPage } from "./invite-job-page.tsx";
 import { InvitePage } from "./invite-page.tsx";
 import { KeysPage } from "./keys-page.tsx";
 import { Link } from "./link.tsx";
@@ -82,9 +84,11 @@ function App() {
     navigate("/users");
   };
   const userMatch = /^\/users\/([^/]+)$/.exec(path);
+  const jobMatch = /^\/bulk-invite\/([^/]+)$/.exec(path);
   const nav: Array<[string, string]> = [
     ["/users", t("users")],
     ["/invite", t("invite")],
+    ["/bulk-invite", t("bulkInvite")],
     ["/deliveries", t("deliveries")],
     ["/texts", t("texts")],
     ["/keys", t("apiKeys")],
@@ -125,6 +129,10 @@ function App() {
       <div id="content" key={path} ref={focusContent} tabIndex={-1} className="content">
         {userMatch ? (
           <UserPage key={userMatch[1]} id={decodeURIComponent(userMatch[1] ?? "")} />
+        ) : jobMatch ? (
+          <InviteJobPage id={decodeURIComponent(jobMatch[1] ?? "")} />
+        ) : path === "/bulk-invite" ? (
+          <BulkInvitePage />
         ) : path === "/invite" ? (
           <InvitePage />
         ) : path === "/deliveries" ? (
