@@ -4,6 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
+import { authenticate } from "../src/authz/authenticate.ts";
+import { createAndInvite, type NewTenantUser } from "../src/commands/tenant-onboarding.ts";
 import { allRows, finished, type JobClient, jobCall, uploadJob } from "./helpers/invite-jobs.ts";
 import { startTestApp, type TestApp, unique } from "./helpers/test-app.ts";
 
@@ -106,6 +108,87 @@ test("a CSV job: good rows created and invited once, bad, duplicate and existing
     await new Promise((r) => setTimeout(r, 100));
   }
   assert.equal(mailed, 3);
+});
+
+/**
+ * Everything Usher stored about one user — the user row, its events, its codes and its
+ * messages — with what must differ between two users (ids, times, the address, the code and its
+ * seal) replaced by placeholders.
+ */
+async function storedUser(email: string): Promise<string> {
+  const db = t.app.db;
+  const [user] = await db.query<Record<string, unknown>>("select * from users where email = $1", [email]);
+  assert.ok(user, email);
+  const id = user.id as string;
+  const { created_at, updated_at, password_changed_at, ...row } = user;
+  const events = await db.query(
+    "select aggregate_type, sequence, type, payload, actor from events where aggregate_id = $1 order by sequence",
+    [id],
+  );
+  const codes = await db.query(
+    `select kind, code_hash is not null as hashed, expires_at - created_at as ttl, failed_attempts, code_returned,
+            url_template, application_name, auth_request_id, email, send_count, last_sent_at
+       from user_codes where user_id = $1 order by kind`,
+    [id],
+  );
+  const messages = await db.query<Record<string, unknown>>(
+    `select message_type, code_kind, recipient, status, payload - 'codeExpiresAt' as payload,
+            secret is not null as sealed, attempts, expires_at - created_at as ttl, provider
+       from outbox where user_id = $1 order by created_at`,
+    [id],
+  );
+  const local = email.split("@")[0] as string;
+  return JSON.stringify({ row, events, codes, messages })
+    .replaceAll(id, "<id>")
+    .replaceAll(email, "<email>")
+    .replaceAll(local, "<local>");
+}
+
+test("a job's user is stored exactly as a single creation stores it: user, events, code, message", async () => {
+  // No mail is sent meanwhile: a delivery would add its `*.code.sent` event to one stream only.
+  await t.app.worker.stop();
+  await t.app.inviteJobs.stop();
+  const p = unique("same");
+  const people: Array<Omit<NewTenantUser, "email" | "sendInvite">> = [
+    { name: "Ada Lovelace", locale: "de", username: `${p}-ada-name` },
+    { givenName: "Grace", familyName: "Hopper", locale: "not a locale" },
+    {},
+  ];
+  const options = { applicationName: "Acme", urlTemplate: "https://app.example/join/{{.UserID}}/{{.Code}}" };
+  try {
+    const caller = await authenticate(t.app.db, `Bearer ${t.adminToken}`, new Date());
+    for (const [i, person] of people.entries())
+      await createAndInvite(t.app.deps, caller, t.defaultOrgId, {
+        ...person,
+        username: person.username && `${person.username}-single`,
+        email: `${p}-single-${i}@example.com`,
+        sendInvite: true,
+        ...options,
+      });
+    const csv = [
+      "email,name,given_name,family_name,locale,username",
+      ...people.map(
+        (x, i) =>
+          `${p}-job-${i}@example.com,${x.name ?? ""},${x.givenName ?? ""},${x.familyName ?? ""},${x.locale ?? ""},${x.username ? `${x.username}-job` : ""}`,
+      ),
+    ].join("\n");
+    const up = await uploadJob(c, csv, {
+      query: { application_name: options.applicationName, url_template: options.urlTemplate },
+    });
+    assert.equal(up.status, 202, JSON.stringify(up.body));
+    await t.app.inviteJobs.start();
+    const job = await finished(c, up.body.id as string);
+    assert.equal(job.totals.created, people.length);
+    for (const i of people.keys()) {
+      const single = (await storedUser(`${p}-single-${i}@example.com`)).replaceAll("-single", "-X");
+      const fromJob = (await storedUser(`${p}-job-${i}@example.com`)).replaceAll("-job", "-X");
+      assert.equal(fromJob, single, `person ${i}`);
+    }
+  } finally {
+    await t.app.inviteJobs.stop();
+    await t.app.inviteJobs.start();
+    await t.app.worker.start();
+  }
 });
 
 test("JSON lines, send_invite=false, on_existing=fail and resend", async () => {
