@@ -278,6 +278,111 @@ test("the errors: media type, header, size, credential, unknown job, options, ca
   assert.equal((await jobCall(c, "GET", `/v1/invite-jobs/${empty.body.id}/rows?cursor=zzz`)).status, 400);
 });
 
+test("a file that is not UTF-8 is refused whole with invalid_encoding, naming the line; nothing is kept", async () => {
+  const p = unique("enc");
+  const latin1 = Buffer.concat([
+    Buffer.from(`email,name\n${p}-1@example.com,Ok\n${p}-2@example.com,M`),
+    Buffer.from([0xfc]), // ü in Latin-1
+    Buffer.from("ller\n"),
+  ]);
+  const csv = await uploadJob(c, latin1);
+  assert.equal(csv.status, 400, JSON.stringify(csv.body));
+  assert.equal(csv.body.code, "invalid_encoding");
+  assert.deepEqual(csv.body.details, { line: 3, byte_offset: latin1.indexOf(0xfc) });
+  const jsonl = Buffer.concat([
+    Buffer.from(`{"email":"${p}-3@example.com","name":"`),
+    Buffer.from([0xe9, 0x22, 0x7d]),
+  ]);
+  const lines = await uploadJob(c, jsonl, { contentType: "application/x-ndjson" });
+  assert.equal(lines.status, 400);
+  assert.equal(lines.body.code, "invalid_encoding");
+  assert.equal((lines.body.details as { line: number }).line, 1);
+  const jobs = await t.app.db.query("select 1 from invite_job_rows where email like $1", [`${p}-%`]);
+  assert.equal(jobs.length, 0, "no row of a refused file is kept");
+  // UTF-8 with a byte order mark and a character split across chunks is read as written.
+  const good = Buffer.concat([
+    Buffer.from([0xef, 0xbb, 0xbf]),
+    Buffer.from(`email,name\n${p}-4@example.com,Müller 日本\n`),
+  ]);
+  const chunks = [good.subarray(0, 2), good.subarray(2, good.length - 5), good.subarray(good.length - 5)];
+  const stream = new ReadableStream<Uint8Array>({
+    start(ctl) {
+      for (const part of chunks) ctl.enqueue(part);
+      ctl.close();
+    },
+  });
+  const ok = await uploadJob(c, stream);
+  assert.equal(ok.status, 202, JSON.stringify(ok.body));
+  const job = await finished(c, ok.body.id as string);
+  assert.equal(job.totals.created, 1);
+  const [user] = await t.app.db.query<{ display_name: string }>(
+    "select display_name from users where email = $1",
+    [`${p}-4@example.com`],
+  );
+  assert.equal(user?.display_name, "Müller 日本");
+});
+
+test("Idempotency-Key: the same file and options answer the first job; another file or options with the key are refused", async () => {
+  const p = unique("idem");
+  const file = `email\n${p}-1@example.com\n${p}-2@example.com\n`;
+  const key = { "idempotency-key": `${p}-key` };
+  const first = await uploadJob(c, file, { headers: key });
+  assert.equal(first.status, 202);
+  const again = await uploadJob(c, file, { headers: key });
+  assert.equal(again.status, 202);
+  assert.deepEqual(again.body, first.body, "the first answer, replayed");
+  const stored = await t.app.db.query("select 1 from invite_jobs where id = $1", [first.body.id]);
+  assert.equal(stored.length, 1);
+  const jobsOfKey = await t.app.db.query("select 1 from invite_job_rows where email = $1", [
+    `${p}-1@example.com`,
+  ]);
+  assert.equal(jobsOfKey.length, 1, "the file is stored once");
+  const otherFile = await uploadJob(c, `email\n${p}-3@example.com\n`, { headers: key });
+  assert.equal(otherFile.status, 422);
+  assert.equal(otherFile.body.code, "idempotency_key_reused");
+  const otherOptions = await uploadJob(c, file, { headers: key, query: { dry_run: "true" } });
+  assert.equal(otherOptions.status, 422);
+  assert.equal(otherOptions.body.code, "idempotency_key_reused");
+  // A refused upload is forgotten: its key may be used again.
+  const refusedKey = { "idempotency-key": `${p}-refused` };
+  assert.equal((await uploadJob(c, "mail\nx\n", { headers: refusedKey })).status, 400);
+  assert.equal((await uploadJob(c, file, { headers: refusedKey })).status, 202);
+});
+
+test("GET /v1/invite-jobs lists the tenant's jobs newest first, by status, page by page", async () => {
+  const p = unique("list");
+  const ids: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const up = await uploadJob(c, `email\n${p}-${i}@example.com\n`, { query: { dry_run: "true" } });
+    assert.equal(up.status, 202);
+    ids.push(up.body.id as string);
+    await finished(c, up.body.id as string);
+  }
+  const seen: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = await jobCall(c, "GET", `/v1/invite-jobs?limit=2${cursor ? `&cursor=${cursor}` : ""}`);
+    assert.equal(page.status, 200, JSON.stringify(page.body));
+    const data = page.body.data as Array<{ id: string; totals: { mailed: number | null } }>;
+    assert.ok(data.length <= 2);
+    for (const j of data) {
+      seen.push(j.id);
+      assert.equal(j.totals.mailed, null, "mailed is counted for one job only");
+    }
+    cursor = page.body.next_cursor as string | null;
+  } while (cursor);
+  const mine = seen.filter((id) => ids.includes(id));
+  assert.deepEqual(mine, [...ids].reverse(), "newest first");
+  assert.equal(new Set(seen).size, seen.length, "no job twice across pages");
+  const done = await jobCall(c, "GET", "/v1/invite-jobs?status=done&limit=100");
+  assert.ok((done.body.data as Array<{ status: string }>).every((j) => j.status === "done"));
+  const running = await jobCall(c, "GET", "/v1/invite-jobs?status=receiving");
+  assert.deepEqual(running.body.data, []);
+  assert.equal((await jobCall(c, "GET", "/v1/invite-jobs?cursor=zzz")).status, 400);
+  assert.equal((await jobCall(c, "GET", "/v1/invite-jobs?status=maybe")).status, 400);
+  assert.equal((await jobCall({ ...c, token: "nope" }, "GET", "/v1/invite-jobs")).status, 401);
+});
+
 test("a cancelled job applies no more rows", async () => {
   await t.app.inviteJobs.stop();
   try {
@@ -318,6 +423,9 @@ test("the OpenAPI document describes the invite job calls, their options and err
   assert.ok(post.requestBody?.content["text/csv"]);
   for (const s of ["202", "400", "401", "403", "413", "415"]) assert.ok(post.responses[s], s);
   assert.ok(doc.paths["/v1/invite-jobs/{id}/rows"]?.get);
+  assert.ok(doc.paths["/v1/invite-jobs"]?.get, "the list");
+  assert.ok(names.includes("Idempotency-Key"));
+  assert.ok(post.responses["422"]);
   assert.ok(doc.paths["/v1/invite-jobs/{id}/cancel"]?.post?.responses["409"]);
 });
 

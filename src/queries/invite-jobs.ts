@@ -193,6 +193,27 @@ export function inviteJobQueries(q: Queryable) {
       await q.query("delete from invite_jobs where org_id = $1 and id = $2", [orgId, id]);
     },
 
+    /**
+     * A page of the tenant's jobs, newest first, optionally of one status: those after the
+     * position `after` (created_at, id) of the previous page's last job.
+     */
+    async list(
+      orgId: string,
+      after: { createdAt: string; id: string } | undefined,
+      status: JobStatus | undefined,
+      limit: number,
+    ): Promise<InviteJob[]> {
+      const rows = await q.query<JobRecord>(
+        `select * from invite_jobs
+          where org_id = $1 and ($2::timestamptz is null or (created_at, id) < ($2::timestamptz, $3::text))
+            and ($4::text is null or status = $4)
+          order by created_at desc, id desc
+          limit $5`,
+        [orgId, after?.createdAt ?? null, after?.id ?? "", status ?? null, limit],
+      );
+      return rows.map(toJob);
+    },
+
     /** Jobs with rows to process, oldest first. */
     async active(limit: number): Promise<InviteJob[]> {
       const rows = await q.query<JobRecord>(
