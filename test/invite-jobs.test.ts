@@ -470,3 +470,27 @@ test("usher invite: uploads, prints plain progress when not on a terminal, lists
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// Last in this file: it moves the app's clock a month on.
+test("a finished job's rows are deleted after USHER_INVITE_JOB_RETENTION; the job keeps its totals", async () => {
+  const p = unique("old");
+  const up = await uploadJob(c, `email\n${p}-1@example.com\nnope\n`);
+  const job = await finished(c, up.body.id as string);
+  const view = (await jobCall(c, "GET", `/v1/invite-jobs/${job.id}`)).body;
+  const day = 86_400_000;
+  assert.equal(
+    Date.parse(view.rows_kept_until as string) - Date.parse(view.finished_at as string),
+    30 * day,
+    "30 days by default",
+  );
+  assert.equal(await t.app.inviteJobs.purgeExpiredRows(), 0, "nothing is due yet");
+  assert.equal((await allRows(c, job.id, "failed")).length, 1);
+  t.advance(30 * day + 60_000);
+  assert.ok((await t.app.inviteJobs.purgeExpiredRows()) >= 2);
+  assert.deepEqual(await allRows(c, job.id, "failed"), []);
+  const left = await t.app.db.query("select 1 from invite_job_rows where job_id = $1", [job.id]);
+  assert.equal(left.length, 0);
+  const after = await jobCall(c, "GET", `/v1/invite-jobs/${job.id}`);
+  assert.equal(after.status, 200);
+  assert.deepEqual([after.body.status, (after.body.totals as { failed: number }).failed], ["done", 1]);
+});

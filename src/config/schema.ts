@@ -67,6 +67,7 @@ export interface RawConfig {
   inviteJobMaxBytes: number;
   inviteJobBatch: number;
   inviteJobConcurrency: number;
+  inviteJobRetention: number;
   // Connection and request limits.
   headersTimeout: number;
   requestTimeout: number;
@@ -145,6 +146,13 @@ export const KEYS: readonly KeySpec[] = [
     kind: "int",
     default: "4",
     doc: "Invite job batches each process applies at once (each holds a database connection); `0`: this process applies none.",
+  },
+  {
+    key: "inviteJobRetention",
+    env: ["USHER_INVITE_JOB_RETENTION"],
+    kind: "duration",
+    default: "30d",
+    doc: "How long a finished invite job keeps its rows (each row's outcome and reason); then they are deleted and the job keeps only its totals (`rows_kept_until`).",
   },
   // Connection and request limits: every connection and request has a time limit, and the
   // listener caps how many connections it holds.

@@ -377,6 +377,24 @@ export function inviteJobQueries(q: Queryable) {
       await q.exec("analyze users, user_codes, events, outbox, send_throttle, invite_job_rows");
     },
 
+    /**
+     * Deletes up to `limit` rows of jobs that finished (done, cancelled or failed) before
+     * `before`; the jobs keep their totals. Answers how many rows went.
+     */
+    async purgeRows(before: Date, limit: number): Promise<number> {
+      const rows = await q.query<{ n: number }>(
+        `with gone as (
+           delete from invite_job_rows where (job_id, row_no) in (
+             select r.job_id, r.row_no from invite_jobs j join invite_job_rows r on r.job_id = j.id
+              where j.finished_at < $1 and j.status in ('done', 'cancelled', 'failed')
+              limit $2)
+           returning 1)
+         select count(*)::int as n from gone`,
+        [before, limit],
+      );
+      return rows[0]?.n ?? 0;
+    },
+
     /** How many of the job's invites have been delivered (their message is sent). */
     async mailed(orgId: string, jobId: string, since: Date): Promise<number> {
       const rows = await q.query<{ n: number }>(

@@ -26,6 +26,7 @@ export const JOB_MEDIA_TYPES: Readonly<Record<string, "csv" | "jsonl">> = {
 /** `/v1/invite-jobs`: many people invited from one file, in the background, with per-row results. */
 export function inviteJobRoutes(deps: CommandDeps): TenantRoute[] {
   const jobs = inviteJobQueries(deps.db);
+  const retention = deps.config.inviteJobRetention;
   /** The tenant's job, if the caller may read the tenant's users; else 404. */
   async function readable(c: TenantCall): Promise<InviteJob> {
     deps.authz.require(caller(c), "user.read", { orgId: c.tenantId }, "AUTH-AWfge");
@@ -93,7 +94,7 @@ export function inviteJobRoutes(deps: CommandDeps): TenantRoute[] {
             },
             c.upload ?? emptyBody(),
           );
-          return { status: 202, body: jobView(job, 0, deps.now()) };
+          return { status: 202, body: jobView(job, 0, deps.now(), retention) };
         } catch (e) {
           if (e instanceof UnreadableFile)
             throw validation(e.problems.map((message) => ({ field: "body", message })));
@@ -130,7 +131,7 @@ export function inviteJobRoutes(deps: CommandDeps): TenantRoute[] {
         return {
           status: 200,
           body: {
-            data: shown.map((j) => jobView(j, null, now)),
+            data: shown.map((j) => jobView(j, null, now, retention)),
             next_cursor:
               found.length > limit && last ? encodeCursor({ created_at: last.createdAt, id: last.id }) : null,
             has_more: found.length > limit,
@@ -149,7 +150,7 @@ export function inviteJobRoutes(deps: CommandDeps): TenantRoute[] {
       responses: { 200: "InviteJob", 404: "Error" },
       async handler(c) {
         const job = await readable(c);
-        return { status: 200, body: jobView(job, await mailedOf(job), deps.now()) };
+        return { status: 200, body: jobView(job, await mailedOf(job), deps.now(), retention) };
       },
     },
     {
@@ -214,7 +215,7 @@ export function inviteJobRoutes(deps: CommandDeps): TenantRoute[] {
             },
           );
         const after = (await jobs.cancel(job.orgId, job.id, deps.now())) ?? job;
-        return { status: 200, body: jobView(after, await mailedOf(after), deps.now()) };
+        return { status: 200, body: jobView(after, await mailedOf(after), deps.now(), retention) };
       },
     },
   ];
@@ -237,7 +238,7 @@ function rowCursor(cursor: unknown): number {
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** A job as the API shows it: totals, and the pace so far with the time it suggests is left. */
-export function jobView(job: InviteJob, mailed: number | null, now: Date) {
+export function jobView(job: InviteJob, mailed: number | null, now: Date, retentionMs: number) {
   const end = job.finishedAt ?? now;
   const seconds = job.startedAt ? (end.getTime() - job.startedAt.getTime()) / 1000 : 0;
   const rate = job.startedAt && seconds > 0 ? job.rowsDone / seconds : null;
@@ -270,5 +271,6 @@ export function jobView(job: InviteJob, mailed: number | null, now: Date) {
     created_at: job.createdAt.toISOString(),
     started_at: iso(job.startedAt),
     finished_at: iso(job.finishedAt),
+    rows_kept_until: job.finishedAt ? new Date(job.finishedAt.getTime() + retentionMs).toISOString() : null,
   };
 }

@@ -88,6 +88,13 @@ export const InviteJob = Type.Object(
     created_at: Timestamp,
     started_at: Nullable(Timestamp),
     finished_at: Nullable(Timestamp),
+    rows_kept_until: Nullable(
+      Type.String({
+        format: "date-time",
+        description:
+          "When the finished job's rows (GET …/rows) are deleted (USHER_INVITE_JOB_RETENTION after it finished); the job and its totals stay.",
+      }),
+    ),
   },
   { $id: "InviteJob" },
 );
