@@ -103,6 +103,7 @@ export async function createApp(options: AppOptions) {
     batchSize: config.inviteJobBatch,
     concurrency: config.inviteJobConcurrency,
     pollIntervalMs: config.deliveryPollInterval,
+    retentionMs: config.inviteJobRetention,
   });
   const probe = openProbe(db.connectionString);
   let isReady = false;

@@ -1,9 +1,11 @@
+import { isUtf8 } from "node:buffer";
 import { pipeline, Readable } from "node:stream";
 import { parse } from "csv-parse";
 import type { Caller } from "../authz/caller.ts";
 import { uuidv7 } from "../domain/ids.ts";
 import { headerProblems, type InviteRow, rowFromCsv, rowFromJsonLine } from "../domain/invite-row.ts";
 import { checkUrlTemplate } from "../domain/url-template.ts";
+import { firstInvalidUtf8, incompleteTail } from "../domain/utf8.ts";
 import { type InviteJob, inviteJobQueries, type JobSettings } from "../queries/invite-jobs.ts";
 import type { CommandDeps } from "./deps.ts";
 
@@ -18,6 +20,22 @@ export class UnreadableFile extends Error {
   ) {
     super(message);
     this.name = "UnreadableFile";
+  }
+}
+
+/**
+ * The file is not UTF-8: the upload is refused whole (nothing is kept), naming where the first
+ * malformed byte is — a file saved in another encoding is a mistake of the whole file, and
+ * applying only its rows that happen to be ASCII would create half a team.
+ */
+export class InvalidEncoding extends Error {
+  constructor(
+    /** The line (1-based, counting every line of the file) and the file's byte offset of the first malformed byte. */
+    readonly line: number,
+    readonly byteOffset: number,
+  ) {
+    super(`the file is not valid UTF-8: line ${line}, byte ${byteOffset}`);
+    this.name = "InvalidEncoding";
   }
 }
 
@@ -79,8 +97,8 @@ async function* csvRows(body: AsyncIterable<Buffer>): AsyncGenerator<InviteRow> 
     skip_empty_lines: true,
     max_record_size: 64 * 1024,
   });
-  // pipeline, not pipe: a failing body (too large, the client gone) must end the parser with its error.
-  pipeline(Readable.from(body), parser, () => {});
+  // pipeline, not pipe: a failing body (too large, not UTF-8, the client gone) must end the parser with its error.
+  pipeline(Readable.from(utf8Text(body)), parser, () => {});
   let header: string[] | undefined;
   try {
     for await (const record of parser as AsyncIterable<string[]>) {
@@ -104,20 +122,53 @@ async function* csvRows(body: AsyncIterable<Buffer>): AsyncGenerator<InviteRow> 
 
 /** The rows of a JSON lines file: one object per line; blank lines are passed over. */
 async function* jsonLines(body: AsyncIterable<Buffer>): AsyncGenerator<InviteRow> {
-  const decoder = new TextDecoder("utf-8", { fatal: true });
   let rest = "";
-  try {
-    for await (const chunk of body) {
-      const text = rest + decoder.decode(chunk, { stream: true });
-      const lines = text.split("\n");
-      rest = lines.pop() ?? "";
-      if (rest.length > 64 * 1024) throw new UnreadableFile("a line is longer than 64 KiB");
-      for (const line of lines) if (line.trim()) yield rowFromJsonLine(line);
-    }
-    rest += decoder.decode();
-  } catch (e) {
-    if (e instanceof TypeError) throw new UnreadableFile("the file is not valid UTF-8");
-    throw e;
+  for await (const text of utf8Text(body)) {
+    const lines = (rest + text).split("\n");
+    rest = lines.pop() ?? "";
+    if (rest.length > 64 * 1024) throw new UnreadableFile("a line is longer than 64 KiB");
+    for (const line of lines) if (line.trim()) yield rowFromJsonLine(line);
   }
   if (rest.trim()) yield rowFromJsonLine(rest);
+}
+
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/**
+ * A byte stream as UTF-8 text, chunk by chunk (a character split between chunks is joined),
+ * without a leading byte order mark. Malformed UTF-8 throws `InvalidEncoding` with its line
+ * and offset: nothing is ever replaced by U+FFFD, so no row is read other than as written.
+ */
+async function* utf8Text(body: AsyncIterable<Buffer>): AsyncGenerator<string> {
+  let carry: Buffer = Buffer.alloc(0);
+  let offset = 0;
+  let line = 1;
+  let first = true;
+  for await (const chunk of body) {
+    let bytes = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
+    if (first && bytes.length >= 3 && bytes.subarray(0, 3).equals(BOM)) {
+      bytes = bytes.subarray(3);
+      offset = 3;
+    }
+    const whole = bytes.length - incompleteTail(bytes);
+    const text = bytes.subarray(0, whole);
+    if (!isUtf8(text)) {
+      const at = firstInvalidUtf8(text);
+      throw new InvalidEncoding(line + countLines(text.subarray(0, at)), offset + at);
+    }
+    carry = Buffer.from(bytes.subarray(whole));
+    line += countLines(text);
+    offset += whole;
+    if (whole > 0) {
+      first = false;
+      yield text.toString("utf8");
+    }
+  }
+  if (carry.length > 0) throw new InvalidEncoding(line, offset);
+}
+
+function countLines(b: Buffer): number {
+  let n = 0;
+  for (let i = b.indexOf(10); i !== -1; i = b.indexOf(10, i + 1)) n++;
+  return n;
 }

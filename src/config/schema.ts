@@ -102,6 +102,11 @@ export const SCHEMA = {
     default: "4",
     doc: "Invite job batches each process applies at once (each holds a database connection); `0`: this process applies none.",
   }),
+  inviteJobRetention: key(duration(1), {
+    env: "USHER_INVITE_JOB_RETENTION",
+    default: "30d",
+    doc: "How long a finished invite job keeps its rows (each row's outcome and reason); then they are deleted and the job keeps only its totals (`rows_kept_until`).",
+  }),
   headersTimeout: key(duration(1), {
     env: "USHER_HEADERS_TIMEOUT",
     default: "10s",

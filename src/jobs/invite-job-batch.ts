@@ -1,19 +1,13 @@
 import { Code } from "@connectrpc/connect";
-import { toTenantError } from "../api/tenant/tenant-error.ts";
 import type { Caller } from "../authz/caller.ts";
 import type { CommandDeps } from "../commands/deps.ts";
-import { joinTransaction } from "../commands/in-transaction.ts";
-import { createAndInvite, resendInvite } from "../commands/tenant-onboarding.ts";
 import type { Queryable } from "../db/types.ts";
 import { normalizeEmail } from "../domain/email.ts";
 import { isUsherError } from "../errors/usher-error.ts";
-import {
-  type ClaimedRow,
-  type InviteJob,
-  inviteJobQueries,
-  type JobCounts,
-  type RowResult,
-} from "../queries/invite-jobs.ts";
+import { type ClaimedRow, type InviteJob, inviteJobQueries, type RowResult } from "../queries/invite-jobs.ts";
+import { createNewUsers } from "./new-users.ts";
+import { asDryRun, countsOf, failure, isUniqueViolation } from "./row-results.ts";
+import { singleUserCommands } from "./single-user.ts";
 
 /** What one batch did: rows processed, and errors no rule explains (for the log). */
 export interface BatchOutcome {
@@ -27,30 +21,28 @@ interface Work {
   existingUserId?: string | undefined;
 }
 
-/** Ids of the address rule's refusals: the row's reason is `invalid_email`. */
-const EMAIL_IDS = new Set(["EMAIL-spblu", "EMAIL-599BI"]);
-
 /** Rows per batch when each row runs under a savepoint (more would overflow PostgreSQL's subtransaction cache). */
 const CAREFUL_BATCH = 50;
 
-/** Thrown inside the fast path's transaction to roll it back when a row is refused. */
+/** Thrown inside the fast path's transaction to roll it back and apply the batch row by row. */
 class Refused extends Error {}
 
 /**
  * Applies up to `size` pending rows of a job in one transaction: the rows are claimed (locked,
- * skipping rows other processes hold), applied with the single-user functions
- * (`createAndInvite`, `resendInvite`) on the joined transaction, and their results and the
- * job's totals written in the same transaction — so a row takes effect exactly once, and a
- * process that dies mid-batch leaves its rows pending for another.
+ * skipping rows other processes hold), applied, and their results and the job's totals written
+ * in the same transaction — so a row takes effect exactly once, and a process that dies
+ * mid-batch leaves its rows pending for another.
  *
- * Rows are first applied straight through, with no savepoint: a subtransaction makes every
- * statement after it several times slower (measured: 390 against 760 rows/s). If any row is
- * refused, that transaction rolls back and a smaller batch is applied with each row under a
- * savepoint of its own, so a refused row leaves nothing behind (a throttled invite must not
- * leave its user). Rows refused by the cheap checks — a line that could not be read, an address
- * earlier in the file, an address the address rule refuses, an existing user — are decided
- * before, so they cost the fast path nothing. A dry run applies rows the careful way and rolls
- * back to a savepoint: what it reports is what a run would do.
+ * The fast way: rows refused by the cheap checks (an unreadable line, an address earlier in the
+ * file, an address the address rule refuses, an existing user) are decided first; the new
+ * users are then created set-based (`createNewUsers`: a few multi-row statements for the whole
+ * batch, refusals decided before anything is written), and existing users' invites resent with
+ * the single-user command. If a resend is refused, or a concurrent writer took a username since
+ * it was checked, the transaction rolls back and a smaller batch is applied the careful way:
+ * row by row with the single-user commands, each under a savepoint, so a refused row leaves
+ * nothing behind. (A savepoint makes every later statement of the transaction several times
+ * slower, so the fast way has none.) A dry run applies rows the same way and rolls back to a
+ * savepoint: what it reports is what a run would do.
  */
 export async function applyBatch(
   deps: CommandDeps,
@@ -58,12 +50,10 @@ export async function applyBatch(
   caller: Caller,
   size: number,
 ): Promise<BatchOutcome> {
-  if (!job.dryRun) {
-    try {
-      return await applyClaimed(deps, job, caller, size, false);
-    } catch (e) {
-      if (!(e instanceof Refused)) throw e;
-    }
+  try {
+    return await applyClaimed(deps, job, caller, size, false);
+  } catch (e) {
+    if (!(e instanceof Refused) && !isUniqueViolation(e)) throw e;
   }
   return applyClaimed(deps, job, caller, Math.min(size, CAREFUL_BATCH), true);
 }
@@ -95,10 +85,11 @@ async function applyClaimed(
     const unexpected: unknown[] = [];
     if (work.length > 0) {
       if (job.dryRun) await tx.exec("savepoint batch");
-      const applied = await applyAll(deps, tx, job, caller, work, careful, unexpected);
-      if (applied === "refused") throw new Refused();
+      const applied = careful
+        ? await applyCarefully(deps, tx, job, caller, work, unexpected)
+        : await applyFast(deps, tx, job, caller, work);
       if (job.dryRun) await tx.exec("rollback to savepoint batch");
-      results.push(...applied);
+      results.push(...(job.dryRun ? applied.map(asDryRun) : applied));
     }
     const at = deps.now();
     await q.writeResults(job.id, results, at);
@@ -140,55 +131,75 @@ function precheck(
 }
 
 /**
- * Applies rows in order; `careful` puts each under a savepoint and records a refusal as the
- * row's failure, else the first refusal answers "refused" (the caller rolls back and retries
- * carefully). Outages and timeouts end the batch in either mode: its rows stay pending.
+ * New users set-based, then the resends one by one without savepoints: a refused resend
+ * throws `Refused` (the caller rolls back and applies the batch carefully).
  */
-async function applyAll(
+async function applyFast(
   deps: CommandDeps,
   tx: Queryable,
   job: InviteJob,
   caller: Caller,
   work: readonly Work[],
-  careful: boolean,
-  unexpected: unknown[],
-): Promise<RowResult[] | "refused"> {
-  const joined = joinTransaction(deps, tx);
-  const results: RowResult[] = [];
+): Promise<RowResult[]> {
+  const fresh = work.filter((w) => w.existingUserId === undefined).map((w) => w.row);
+  const results = await createNewUsers(deps, tx, job, caller, fresh);
+  const single = singleUserCommands(deps, tx);
   for (const w of work) {
-    if (careful) await tx.exec("savepoint row");
+    if (w.existingUserId === undefined) continue;
     try {
-      results.push(await applyRow(joined, job, caller, w));
-      if (careful) await tx.exec("release savepoint row");
+      results.push(await resendRow(single, job, caller, w.row.rowNo, w.existingUserId));
     } catch (e) {
       if (isTransient(e)) throw e;
-      if (!careful) return "refused";
+      throw new Refused();
+    }
+  }
+  return results.sort((a, b) => a.rowNo - b.rowNo);
+}
+
+/**
+ * Row by row with the single-user commands, each row under a savepoint: a refusal is recorded
+ * as the row's failure and leaves nothing. Outages and timeouts end the batch: its rows stay
+ * pending.
+ */
+async function applyCarefully(
+  deps: CommandDeps,
+  tx: Queryable,
+  job: InviteJob,
+  caller: Caller,
+  work: readonly Work[],
+  unexpected: unknown[],
+): Promise<RowResult[]> {
+  const single = singleUserCommands(deps, tx);
+  const results: RowResult[] = [];
+  for (const w of work) {
+    const { row } = w;
+    await tx.exec("savepoint row");
+    try {
+      results.push(
+        w.existingUserId === undefined
+          ? await createRow(single, job, caller, row)
+          : await resendRow(single, job, caller, row.rowNo, w.existingUserId),
+      );
+      await tx.exec("release savepoint row");
+    } catch (e) {
+      if (isTransient(e)) throw e;
       await tx.exec("rollback to savepoint row");
       if (!isUsherError(e) && !isUniqueViolation(e)) unexpected.push(e);
-      results.push(failure(w.row.rowNo, e));
+      results.push(failure(row.rowNo, e));
     }
   }
   return results;
 }
 
-async function applyRow(deps: CommandDeps, job: InviteJob, caller: Caller, w: Work): Promise<RowResult> {
-  const { row } = w;
-  const rowNo = row.rowNo;
-  if (w.existingUserId !== undefined) {
-    const resent = await resendInvite(deps, caller, job.orgId, w.existingUserId, undefined);
-    if (resent === "not_found")
-      return { rowNo, status: "failed", reason: "not_found", message: "The user is gone." };
-    if (resent === "already_verified")
-      return {
-        rowNo,
-        status: "skipped",
-        reason: "already_verified",
-        message: "The user's email address is already verified.",
-        userId: w.existingUserId,
-      };
-    return { rowNo, status: job.dryRun ? "valid" : "invited", userId: w.existingUserId };
-  }
-  const userId = await createAndInvite(deps, caller, job.orgId, {
+type Single = ReturnType<typeof singleUserCommands>;
+
+async function createRow(
+  single: Single,
+  job: InviteJob,
+  caller: Caller,
+  row: ClaimedRow,
+): Promise<RowResult> {
+  const userId = await single.create(caller, job.orgId, {
     email: row.email,
     name: row.name,
     givenName: row.given_name,
@@ -199,44 +210,30 @@ async function applyRow(deps: CommandDeps, job: InviteJob, caller: Caller, w: Wo
     urlTemplate: job.urlTemplate || undefined,
     applicationName: job.applicationName || undefined,
   });
-  return job.dryRun ? { rowNo, status: "valid" } : { rowNo, status: "created", userId };
+  return { rowNo: row.rowNo, status: "created", userId };
 }
 
-/** A refused row's result: the tenant API's error code and message for the same refusal. */
-function failure(rowNo: number, e: unknown): RowResult {
-  if (isUniqueViolation(e))
+async function resendRow(
+  single: Single,
+  job: InviteJob,
+  caller: Caller,
+  rowNo: number,
+  userId: string,
+): Promise<RowResult> {
+  const resent = await single.resend(caller, job.orgId, userId);
+  if (resent === "not_found")
+    return { rowNo, status: "failed", reason: "not_found", message: "The user is gone." };
+  if (resent === "already_verified")
     return {
       rowNo,
-      status: "failed",
-      reason: "conflict",
-      message: "The username or address is already used in this tenant.",
+      status: "skipped",
+      reason: "already_verified",
+      message: "The user's email address is already verified.",
+      userId,
     };
-  const err = toTenantError(e);
-  const id = isUsherError(e) ? e.id : undefined;
-  const reason = id && EMAIL_IDS.has(id) ? "invalid_email" : err.code;
-  const message = reason === "invalid_email" ? "The email address is not valid." : err.message;
-  return { rowNo, status: "failed", reason, message, notices: err.notices };
-}
-
-/** A batch's totals; a created user's invite counts as invited when the job sends invites. */
-function countsOf(results: readonly RowResult[], sendInvite: boolean): JobCounts {
-  const c: JobCounts = { done: results.length, created: 0, invited: 0, skipped: 0, failed: 0, valid: 0 };
-  for (const r of results) {
-    if (r.status === "created") {
-      c.created++;
-      if (sendInvite) c.invited++;
-    } else if (r.status === "invited") c.invited++;
-    else if (r.status === "skipped") c.skipped++;
-    else if (r.status === "failed") c.failed++;
-    else if (r.status === "valid") c.valid++;
-  }
-  return c;
+  return { rowNo, status: "invited", userId };
 }
 
 function isTransient(e: unknown): boolean {
   return isUsherError(e) && (e.code === Code.Unavailable || e.code === Code.DeadlineExceeded);
-}
-
-function isUniqueViolation(e: unknown): boolean {
-  return (e as { code?: unknown }).code === "23505";
 }

@@ -13,7 +13,13 @@ export interface InviteJobWorkerOptions {
   concurrency: number;
   /** How often an idle worker looks for jobs (NOTIFY wakes it sooner). */
   pollIntervalMs: number;
+  /** How long a finished job keeps its rows (`USHER_INVITE_JOB_RETENTION`). */
+  retentionMs: number;
 }
+
+/** How often a process deletes the rows of jobs past their retention, and how many per statement. */
+const PURGE_EVERY_MS = 3_600_000;
+const PURGE_CHUNK = 10_000;
 
 /**
  * Works through the rows of queued invite jobs, in every process: each lane takes the oldest
@@ -31,6 +37,7 @@ export class InviteJobWorker {
   #applied = 0;
   #nextAnalyze = 1_000;
   #analyzing = false;
+  #purgeTimer: NodeJS.Timeout | undefined;
 
   constructor(options: InviteJobWorkerOptions) {
     this.#o = options;
@@ -41,6 +48,33 @@ export class InviteJobWorker {
     this.#stopped = false;
     this.#unlisten = await this.#o.deps.db.listen(INVITE_JOBS_CHANNEL, () => this.wake());
     this.#lanes = Array.from({ length: this.#o.concurrency }, () => this.#lane());
+    this.#purgeTimer = setInterval(() => void this.#purgeLogged(), PURGE_EVERY_MS);
+    this.#purgeTimer.unref();
+  }
+
+  /**
+   * Deletes the rows of jobs that finished longer than the retention ago, ten thousand per
+   * statement, and answers how many went; the jobs keep their totals. Every process that works
+   * on jobs does this once an hour; two at once only share the work.
+   */
+  async purgeExpiredRows(): Promise<number> {
+    const { deps, retentionMs } = this.#o;
+    const before = new Date(deps.now().getTime() - retentionMs);
+    let total = 0;
+    for (;;) {
+      const n = await inviteJobQueries(deps.db).purgeRows(before, PURGE_CHUNK);
+      total += n;
+      if (n < PURGE_CHUNK || this.#stopped) return total;
+    }
+  }
+
+  async #purgeLogged(): Promise<void> {
+    try {
+      const n = await this.purgeExpiredRows();
+      if (n > 0) this.#o.log.info({ rows: n }, "deleted the rows of invite jobs past their retention");
+    } catch (e) {
+      this.#o.log.warn({ err: e }, "could not delete the rows of old invite jobs");
+    }
   }
 
   /** Lets waiting lanes look for work now. */
@@ -53,6 +87,7 @@ export class InviteJobWorker {
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
+    clearInterval(this.#purgeTimer);
     this.wake();
     await Promise.all(this.#lanes);
     await this.#unlisten?.();

@@ -193,6 +193,27 @@ export function inviteJobQueries(q: Queryable) {
       await q.query("delete from invite_jobs where org_id = $1 and id = $2", [orgId, id]);
     },
 
+    /**
+     * A page of the tenant's jobs, newest first, optionally of one status: those after the
+     * position `after` (created_at, id) of the previous page's last job.
+     */
+    async list(
+      orgId: string,
+      after: { createdAt: string; id: string } | undefined,
+      status: JobStatus | undefined,
+      limit: number,
+    ): Promise<InviteJob[]> {
+      const rows = await q.query<JobRecord>(
+        `select * from invite_jobs
+          where org_id = $1 and ($2::timestamptz is null or (created_at, id) < ($2::timestamptz, $3::text))
+            and ($4::text is null or status = $4)
+          order by created_at desc, id desc
+          limit $5`,
+        [orgId, after?.createdAt ?? null, after?.id ?? "", status ?? null, limit],
+      );
+      return rows.map(toJob);
+    },
+
     /** Jobs with rows to process, oldest first. */
     async active(limit: number): Promise<InviteJob[]> {
       const rows = await q.query<JobRecord>(
@@ -354,6 +375,24 @@ export function inviteJobQueries(q: Queryable) {
      */
     async refreshStatistics(): Promise<void> {
       await q.exec("analyze users, user_codes, events, outbox, send_throttle, invite_job_rows");
+    },
+
+    /**
+     * Deletes up to `limit` rows of jobs that finished (done, cancelled or failed) before
+     * `before`; the jobs keep their totals. Answers how many rows went.
+     */
+    async purgeRows(before: Date, limit: number): Promise<number> {
+      const rows = await q.query<{ n: number }>(
+        `with gone as (
+           delete from invite_job_rows where (job_id, row_no) in (
+             select r.job_id, r.row_no from invite_jobs j join invite_job_rows r on r.job_id = j.id
+              where j.finished_at < $1 and j.status in ('done', 'cancelled', 'failed')
+              limit $2)
+           returning 1)
+         select count(*)::int as n from gone`,
+        [before, limit],
+      );
+      return rows[0]?.n ?? 0;
     },
 
     /** How many of the job's invites have been delivered (their message is sent). */

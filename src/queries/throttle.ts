@@ -42,6 +42,35 @@ export function throttleQueries(q: Queryable) {
       return [...(r?.a ? [] : [a[0]]), ...(r?.b ? [] : [b[0]])];
     },
 
+    /**
+     * Takes one token from each of many buckets of one rule in one statement (creating full
+     * buckets on first use). Returns the keys that had a token; the others are left as they were.
+     * Keys must be distinct.
+     */
+    async takeEach(keys: readonly string[], rule: BucketRule, now: Date): Promise<Set<string>> {
+      if (keys.length === 0) return new Set();
+      const rows = await q.query<{ key: string }>(
+        `insert into send_throttle as t (key, tokens, updated_at)
+         select k, $2::float8 - 1, $3 from unnest($1::text[]) as k
+         on conflict (key) do update
+           set tokens = least($2::float8, t.tokens + extract(epoch from ($3 - t.updated_at)) * $4::float8) - 1,
+               updated_at = $3
+           where least($2::float8, t.tokens + extract(epoch from ($3 - t.updated_at)) * $4::float8) >= 1
+         returning t.key`,
+        [keys, rule.burst, now, rule.perSecond],
+      );
+      return new Set(rows.map((r) => r.key));
+    },
+
+    /** The stored state of many buckets, key → state. */
+    async states(keys: readonly string[]): Promise<Map<string, { tokens: number; updatedAt: Date }>> {
+      const rows = await q.query<{ key: string; tokens: number; updated_at: Date }>(
+        "select key, tokens, updated_at from send_throttle where key = any($1::text[])",
+        [keys],
+      );
+      return new Map(rows.map((r) => [r.key, { tokens: Number(r.tokens), updatedAt: r.updated_at }]));
+    },
+
     async state(key: string): Promise<{ tokens: number; updatedAt: Date } | undefined> {
       const rows = await q.query<{ tokens: number; updated_at: Date }>(
         "select tokens, updated_at from send_throttle where key = $1",

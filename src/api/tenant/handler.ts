@@ -15,6 +15,7 @@ import {
 } from "../http/io.ts";
 import { utf8Text } from "../http/text-input.ts";
 import { requireTenantHeader, tenantCaller } from "./credentials.ts";
+import { idempotentUpload } from "./idempotent-upload.ts";
 import type { TenantResult, TenantRoute } from "./route.ts";
 import { matchRoute } from "./route.ts";
 import { errorBody, TenantError, toTenantError, validation } from "./tenant-error.ts";
@@ -55,16 +56,25 @@ export function tenantHandler(deps: CommandDeps, routes: readonly TenantRoute[],
       const call = { ...who, params, query, body, headers, clientAddress: address, upload };
       const key = headers.get("idempotency-key");
       const result: TenantResult =
-        key && route.idempotent && who.caller
-          ? await idempotent(deps, {
-              scope: `${who.caller.userId}`,
+        key && route.idempotent && who.caller && upload
+          ? await idempotentUpload(deps, {
+              scope: who.caller.userId,
               key,
-              fingerprint: `${route.operationId}|${who.tenantId}|${JSON.stringify(params)}|${createHash("sha256").update(raw).digest("base64url")}`,
-              run: () => route.handler(call),
-              encode: (r) => JSON.stringify(r),
-              decode: (s) => JSON.parse(s) as TenantResult,
+              // The file itself is compared by its hash (idempotentUpload); the options are the query.
+              fingerprint: `${route.operationId}|${who.tenantId}|${JSON.stringify(params)}|${JSON.stringify(query)}|${headers.get("content-type") ?? ""}`,
+              upload,
+              run: (file) => route.handler({ ...call, upload: file }),
             })
-          : await route.handler(call);
+          : key && route.idempotent && who.caller
+            ? await idempotent(deps, {
+                scope: `${who.caller.userId}`,
+                key,
+                fingerprint: `${route.operationId}|${who.tenantId}|${JSON.stringify(params)}|${createHash("sha256").update(raw).digest("base64url")}`,
+                run: () => route.handler(call),
+                encode: (r) => JSON.stringify(r),
+                decode: (s) => JSON.parse(s) as TenantResult,
+              })
+            : await route.handler(call);
       if (result.body === undefined) {
         (res as import("node:http").ServerResponse).writeHead(result.status);
         res.end();

@@ -68,9 +68,12 @@ export const InviteJob = Type.Object(
         processed: Type.Integer({ description: "Rows applied so far, whatever their outcome." }),
         created: Type.Integer({ description: "Users created." }),
         invited: Type.Integer({ description: "Invites queued (created users' and resent ones)." }),
-        mailed: Type.Integer({
-          description: "Of those invites, delivered to the mail provider (message sent).",
-        }),
+        mailed: Nullable(
+          Type.Integer({
+            description:
+              "Of those invites, delivered to the mail provider (message sent). Counted for one job (GET /v1/invite-jobs/{id}); null in the list.",
+          }),
+        ),
         skipped: Type.Integer(),
         failed: Type.Integer({ description: "Rows refused; GET …/rows?status=failed says why." }),
         valid: Type.Integer({ description: "Dry run: rows that a run would apply." }),
@@ -85,6 +88,13 @@ export const InviteJob = Type.Object(
     created_at: Timestamp,
     started_at: Nullable(Timestamp),
     finished_at: Nullable(Timestamp),
+    rows_kept_until: Nullable(
+      Type.String({
+        format: "date-time",
+        description:
+          "When the finished job's rows (GET …/rows) are deleted (USHER_INVITE_JOB_RETENTION after it finished); the job and its totals stay.",
+      }),
+    ),
   },
   { $id: "InviteJob" },
 );
@@ -120,6 +130,20 @@ export const InviteJobRowsQuery = Type.Object(
   {
     status: Type.Optional(RowStatus),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+
+export const InviteJobPage = Type.Object(
+  { data: Type.Array(Type.Ref("InviteJob")), next_cursor: Nullable(Type.String()), has_more: Bool },
+  { $id: "InviteJobPage" },
+);
+
+export const InviteJobListQuery = Type.Object(
+  {
+    status: Type.Optional(JobStatus),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
     cursor: Type.Optional(Type.String({ maxLength: 200 })),
   },
   { additionalProperties: false },

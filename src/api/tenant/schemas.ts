@@ -1,6 +1,6 @@
 import { type Static, type TSchema, Type } from "@sinclair/typebox";
 import { EVENT_COMPONENTS } from "./schemas-events.ts";
-import { InviteJob, InviteJobRow, InviteJobRowPage } from "./schemas-invite-jobs.ts";
+import { InviteJob, InviteJobPage, InviteJobRow, InviteJobRowPage } from "./schemas-invite-jobs.ts";
 
 /**
  * The tenant API's request and response shapes, defined once: they validate requests, type the
@@ -285,6 +285,7 @@ export const COMPONENTS: readonly TSchema[] = [
   Health,
   ...EVENT_COMPONENTS,
   InviteJob,
+  InviteJobPage,
   InviteJobRow,
   InviteJobRowPage,
 ];

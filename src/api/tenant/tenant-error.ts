@@ -76,6 +76,8 @@ function fromUsherError(e: UsherError): TenantError {
       if (e.id && USER_NOT_FOUND_IDS.has(e.id)) return notFound();
       if (e.id && CODE_IDS.has(e.id)) return new TenantError(400, "invalid_code", "The code is invalid.");
       return new TenantError(409, "conflict", `${e.text()}.`);
+    case Code.Aborted:
+      return new TenantError(409, "in_progress", `${e.text()}; try again shortly.`);
     case Code.Unavailable:
       return new TenantError(503, "unavailable", "The database is unreachable; try again shortly.", {
         retry_after_seconds: Number(e.details?.retry_after_seconds ?? 1),
