@@ -7,7 +7,6 @@ import { orgQueries } from "../queries/orgs.ts";
 import { userQueries } from "../queries/users.ts";
 import { requireGrant } from "./credential-guard.ts";
 import type { Actor, CommandDeps, WriteDetails } from "./deps.ts";
-import { joinTransaction } from "./in-transaction.ts";
 import { checkNewOrgMember, ORG_OWNER } from "./member-roles.ts";
 import { writeOrgEvents } from "./org-events.ts";
 import { type AddHumanInput, addHumanUser } from "./users.ts";
@@ -82,14 +81,13 @@ export async function addOrganization(
       { type: "org.domain.primary.set", payload: { domain } },
     ]);
 
-    const inTx = joinTransaction(deps, tx);
     const createdAdmins: AddOrgResult["createdAdmins"] = [];
     const memberships: Array<{ userId: string; roles: readonly string[] }> = [];
     for (const admin of admins) {
       let userId: string;
       let home = orgId;
       if ("human" in admin) {
-        const created = await addHumanUser(inTx, actor, { ...admin.human, orgId });
+        const created = await addHumanUser(tx, deps, actor, { ...admin.human, orgId });
         userId = created.userId;
         createdAdmins.push(
           created.emailCode === undefined ? { userId } : { userId, emailCode: created.emailCode },

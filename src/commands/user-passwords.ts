@@ -2,6 +2,7 @@ import { passwordPolicyOf } from "../domain/password-policy.ts";
 import { checkUrlTemplate } from "../domain/url-template.ts";
 import { UserState } from "../domain/user.ts";
 import { failedPrecondition, notFound, UsherError } from "../errors/usher-error.ts";
+import { enqueueMessages } from "../outbox/enqueue.ts";
 import { issueCode } from "./code-mail.ts";
 import { requireCredentialOf } from "./credential-guard.ts";
 import type { Actor, CommandDeps, WriteDetails } from "./deps.ts";
@@ -63,7 +64,6 @@ export async function passwordReset(
     const details = await writeUserEvents(tx, user, actor.caller.userId, deps.now(), [
       {
         type: "user.human.password.code.added",
-        code: issued.write,
         payload: {
           expiry: ttl * 1_000_000,
           notificationType: 0,
@@ -72,6 +72,7 @@ export async function passwordReset(
         },
       },
     ]);
+    await enqueueMessages(tx, issued.messages);
     return codeReturned ? { details, code: issued.code } : { details };
   });
 }
@@ -139,7 +140,7 @@ export async function setPreparedPassword(
     if (failure) return { failure };
     const at = deps.now();
     const event = await storePassword(tx, user, prepared, at);
-    return { details: await writeUserEvents(tx, user, actor.caller.userId, at, [event], { last: true }) };
+    return { details: await writeUserEvents(tx, user, actor.caller.userId, at, [event]) };
   });
   if ("failure" in outcome) throw codeFailureError(outcome.failure);
   return outcome.details;

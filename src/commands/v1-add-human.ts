@@ -1,8 +1,8 @@
 import { normalizeEmail } from "../domain/email.ts";
 import { type PasswordPolicy, passwordPolicyOf } from "../domain/password-policy.ts";
 import { invalidArgument } from "../errors/usher-error.ts";
+import { enqueueMessages } from "../outbox/enqueue.ts";
 import type { Actor, CommandDeps, WriteDetails } from "./deps.ts";
-import { joinTransaction } from "./in-transaction.ts";
 import { addInitCode } from "./init-codes.ts";
 import { lockHuman } from "./load-user.ts";
 import { type NewPassword, preparePassword } from "./password-change.ts";
@@ -54,8 +54,7 @@ export async function addHumanV1(
   // given and its format checked by addHumanUser.
   const password = input.password && (await preparedPassword(input.password, passwordPolicyOf(deps.config)));
   return deps.db.transaction(async (tx) => {
-    const joined = joinTransaction(deps, tx);
-    const created = await addHumanUser(joined, actor, {
+    const created = await addHumanUser(tx, deps, actor, {
       orgId: input.orgId,
       username,
       givenName: input.firstName,
@@ -71,8 +70,9 @@ export async function addHumanV1(
     if (input.emailVerified && input.password) return created;
     const user = await lockHuman(tx, created.userId);
     if (!user) throw new Error(`user ${created.userId} vanished during its creation`);
-    const event = await addInitCode(tx, deps, user, "");
-    const details = await writeUserEvents(tx, user, actor.caller.userId, deps.now(), [event], { last: true });
+    const init = await addInitCode(tx, deps, user, "");
+    const details = await writeUserEvents(tx, user, actor.caller.userId, deps.now(), [init.event]);
+    await enqueueMessages(tx, init.messages);
     return { userId: created.userId, details };
   });
 }

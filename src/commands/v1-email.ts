@@ -2,6 +2,7 @@ import type { Queryable } from "../db/types.ts";
 import { normalizeEmail } from "../domain/email.ts";
 import type { User } from "../domain/user.ts";
 import { failedPrecondition, notFound } from "../errors/usher-error.ts";
+import { type Enqueued, enqueueMessages } from "../outbox/enqueue.ts";
 import type { NewEvent } from "../queries/events.ts";
 import { type UserPatch, userUpdates } from "../queries/user-updates.ts";
 import { requireCredentialOf } from "./credential-guard.ts";
@@ -35,7 +36,9 @@ export async function resendEmailVerification(
     await refuseUninitialised(tx, user, "COMMAND-E3fbw");
     if (user.emailVerified) throw failedPrecondition("COMMAND-3M9ds", "Errors.User.Email.AlreadyVerified");
     const added = await addEmailCode(tx, deps, user, { kind: "send" });
-    return writeUserEvents(tx, user, actor.caller.userId, deps.now(), [added.event], { last: true });
+    const details = await writeUserEvents(tx, user, actor.caller.userId, deps.now(), [added.event]);
+    await enqueueMessages(tx, added.messages);
+    return details;
   });
 }
 
@@ -66,14 +69,17 @@ export async function updateHumanEmail(
       throw failedPrecondition("COMMAND-2b7fM", "Errors.User.Email.NotChanged");
     let events: NewEvent[];
     let patch: UserPatch;
+    let messages: Enqueued[] = [];
     if (same) {
       events = [await markEmailVerified(tx, user)];
       patch = { emailVerified: true };
     } else {
-      ({ events, patch } = await changeEmail(tx, deps, user, address, delivery));
+      ({ events, patch, messages } = await changeEmail(tx, deps, user, address, delivery));
     }
     await userUpdates(tx).apply(user.orgId, user.id, patch);
-    return writeUserEvents(tx, user, actor.caller.userId, deps.now(), events, { last: true });
+    const details = await writeUserEvents(tx, user, actor.caller.userId, deps.now(), events);
+    await enqueueMessages(tx, messages);
+    return details;
   });
 }
 

@@ -34,6 +34,6 @@ export async function setInitialPassword(
     await requireCredentialOf(tx, deps, actor.caller, user);
     const at = deps.now();
     const event = await storePassword(tx, user, prepared, at);
-    return writeUserEvents(tx, user, actor.caller.userId, at, [event], { last: true });
+    return writeUserEvents(tx, user, actor.caller.userId, at, [event]);
   });
 }

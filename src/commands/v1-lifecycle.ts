@@ -31,7 +31,7 @@ export async function changeUserStateV1(
         : failedPrecondition(refusal.id, refusal.key);
     const to = STATE_CHANGES[change];
     await userUpdates(tx).apply(user.orgId, user.id, { state: to.to });
-    return writeUserEvents(tx, user, actor.caller.userId, deps.now(), [{ type: to.event }], { last: true });
+    return writeUserEvents(tx, user, actor.caller.userId, deps.now(), [{ type: to.event }]);
   });
 }
 

@@ -2,7 +2,6 @@ import { Code } from "@connectrpc/connect";
 import { toTenantError } from "../api/tenant/tenant-error.ts";
 import type { Caller } from "../authz/caller.ts";
 import type { CommandDeps } from "../commands/deps.ts";
-import { joinTransaction } from "../commands/in-transaction.ts";
 import { createAndInvite, resendInvite } from "../commands/tenant-onboarding.ts";
 import type { Queryable } from "../db/types.ts";
 import { normalizeEmail } from "../domain/email.ts";
@@ -39,7 +38,7 @@ class Refused extends Error {}
 /**
  * Applies up to `size` pending rows of a job in one transaction: the rows are claimed (locked,
  * skipping rows other processes hold), applied with the single-user functions
- * (`createAndInvite`, `resendInvite`) on the joined transaction, and their results and the
+ * (`createAndInvite`, `resendInvite`) in the batch's transaction, and their results and the
  * job's totals written in the same transaction — so a row takes effect exactly once, and a
  * process that dies mid-batch leaves its rows pending for another.
  *
@@ -153,12 +152,11 @@ async function applyAll(
   careful: boolean,
   unexpected: unknown[],
 ): Promise<RowResult[] | "refused"> {
-  const joined = joinTransaction(deps, tx);
   const results: RowResult[] = [];
   for (const w of work) {
     if (careful) await tx.exec("savepoint row");
     try {
-      results.push(await applyRow(joined, job, caller, w));
+      results.push(await applyRow(tx, deps, job, caller, w));
       if (careful) await tx.exec("release savepoint row");
     } catch (e) {
       if (isTransient(e)) throw e;
@@ -171,11 +169,17 @@ async function applyAll(
   return results;
 }
 
-async function applyRow(deps: CommandDeps, job: InviteJob, caller: Caller, w: Work): Promise<RowResult> {
+async function applyRow(
+  tx: Queryable,
+  deps: CommandDeps,
+  job: InviteJob,
+  caller: Caller,
+  w: Work,
+): Promise<RowResult> {
   const { row } = w;
   const rowNo = row.rowNo;
   if (w.existingUserId !== undefined) {
-    const resent = await resendInvite(deps, caller, job.orgId, w.existingUserId, undefined);
+    const resent = await resendInvite(tx, deps, caller, job.orgId, w.existingUserId, undefined);
     if (resent === "not_found")
       return { rowNo, status: "failed", reason: "not_found", message: "The user is gone." };
     if (resent === "already_verified")
@@ -188,7 +192,7 @@ async function applyRow(deps: CommandDeps, job: InviteJob, caller: Caller, w: Wo
       };
     return { rowNo, status: job.dryRun ? "valid" : "invited", userId: w.existingUserId };
   }
-  const userId = await createAndInvite(deps, caller, job.orgId, {
+  const userId = await createAndInvite(tx, deps, caller, job.orgId, {
     email: row.email,
     name: row.name,
     givenName: row.given_name,

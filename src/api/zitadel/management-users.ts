@@ -43,7 +43,11 @@ export function managementUserHandlers(deps: CommandDeps): Record<string, Method
 
     async resendHumanInitialization(req: ResendHumanInitializationRequest, call: CallContext) {
       return {
-        details: v1ChangeDetails(await resendInitialization(deps, actor(call), req.userId, req.email)),
+        details: v1ChangeDetails(
+          await deps.db.transaction((tx) =>
+            resendInitialization(tx, deps, actor(call), req.userId, req.email),
+          ),
+        ),
       };
     },
 

@@ -36,12 +36,15 @@ export function passwordHandlers(deps: CommandDeps): Record<string, MethodHandle
 
     async updateHumanUser(req: UpdateHumanUserRequest, call: CallContext) {
       if (req.phone) throw unimplemented(undefined, "phone numbers are not supported yet");
-      const r = await updateHumanUser(deps, actorOf(call), req.userId, {
+      const input = {
         username: req.username,
         profile: req.profile,
         email: req.email && { email: req.email.email, delivery: emailDelivery(req.email.verification) },
         password: req.password && passwordPart(req.password),
-      });
+      };
+      const r = await deps.db.transaction((tx) =>
+        updateHumanUser(tx, deps, actorOf(call), req.userId, input),
+      );
       return { details: v2WriteDetails(r.details), emailCode: r.code };
     },
   };
