@@ -77,25 +77,30 @@ export async function openPostgres(url: string, poolSize: number, statementTimeo
     exec: base.exec,
     async transaction(fn) {
       for (let attempt = 1; ; attempt++) {
-        const client = await pool.connect();
-        const tx = new PgTransaction(client);
+        const tx = new PgTransaction(() => pool.connect());
+        /** Ends the transaction's use of its connection, publishing what it changed. */
+        const end = (committed: boolean): void => {
+          const client = tx.client;
+          if (!client) return;
+          publish(client, committed);
+        };
         try {
           const result = await fn(tx.queryable);
           await tx.commit();
-          publish(client, true);
+          end(true);
           return result;
         } catch (e) {
           if (keepsWrites(e) && !tx.committed) {
             // A refusal whose record stands (a failed code check): commit, then refuse.
             await tx.commit();
-            publish(client, true);
+            end(true);
             throw e;
           }
           await tx.rollback();
-          publish(client, false);
+          end(false);
           if (!(isRetryable(e) && attempt < MAX_TRIES && !tx.committed)) throw e;
         } finally {
-          client.release();
+          tx.client?.release();
         }
       }
     },

@@ -56,7 +56,9 @@ export const FLOWS: readonly Flow[] = [
     path: "/ui/login/password/init",
     setsPassword: true,
     submit: (deps, orgId, userId, code, password) =>
-      password ? setPasswordWithCode(deps, orgId, userId, code, password) : Promise.resolve(false),
+      password
+        ? deps.db.transaction((tx) => setPasswordWithCode(tx, deps, orgId, userId, code, password))
+        : Promise.resolve(false),
   },
 ];
 

@@ -72,10 +72,12 @@ async function issue(deps: CommandDeps, flow: FlowName, orgId: string, userId: s
     const previous = await codeQueries(deps.db).get(user.orgId, user.id, "password");
     // Only codes that were mailed before: an app that delivers its own codes keeps doing so.
     if (!previous || previous.codeReturned) return false;
-    await passwordReset(deps, actor, user.id, {
-      kind: "send",
-      urlTemplate: previous.urlTemplate || undefined,
-    });
+    await deps.db.transaction((tx) =>
+      passwordReset(tx, deps, actor, user.id, {
+        kind: "send",
+        urlTemplate: previous.urlTemplate || undefined,
+      }),
+    );
     return true;
   }
   if (user.emailVerified) return false;

@@ -145,7 +145,9 @@ export function userRoutes(deps: CommandDeps): TenantRoute[] {
       async handler(c) {
         const row = await users.get(c.tenantId, c.params.id ?? "");
         if (!row) throw notFound("User", { user_id: c.params.id });
-        await deleteUser(deps, { caller: caller(c), orgId: c.tenantId }, row.id);
+        await deps.db.transaction((tx) =>
+          deleteUser(tx, deps, { caller: caller(c), orgId: c.tenantId }, row.id),
+        );
         return { status: 204 };
       },
     },

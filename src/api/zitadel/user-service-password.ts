@@ -23,14 +23,18 @@ export function passwordHandlers(deps: CommandDeps): Record<string, MethodHandle
         m.case === "returnCode"
           ? { kind: "return" as const }
           : { kind: "send" as const, urlTemplate: m.case === "sendLink" ? m.value.urlTemplate : undefined };
-      const r = await passwordReset(deps, actorOf(call), req.userId, delivery);
+      const r = await deps.db.transaction((tx) =>
+        passwordReset(tx, deps, actorOf(call), req.userId, delivery),
+      );
       return { details: v2WriteDetails(r.details), verificationCode: r.code };
     },
 
     async setPassword(req: SetPasswordRequest, call: CallContext) {
       const pw = req.newPassword;
       const password = { plain: pw?.password ?? "", changeRequired: pw?.changeRequired ?? false };
-      const details = await setPassword(deps, actorOf(call), req.userId, password, proofOf(req.verification));
+      const details = await deps.db.transaction((tx) =>
+        setPassword(tx, deps, actorOf(call), req.userId, password, proofOf(req.verification)),
+      );
       return { details: v2WriteDetails(details) };
     },
 

@@ -51,7 +51,11 @@ export function stateHandlers(deps: CommandDeps): Record<string, MethodHandler> 
     },
 
     async deleteUser(req: DeleteUserRequest, call: CallContext) {
-      return { details: v2WriteDetails(await deleteUser(deps, actorOf(call), req.userId)) };
+      return {
+        details: v2WriteDetails(
+          await deps.db.transaction((tx) => deleteUser(tx, deps, actorOf(call), req.userId)),
+        ),
+      };
     },
   };
 }
