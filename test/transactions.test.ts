@@ -80,6 +80,18 @@ describe("transactions", () => {
     assert.deepEqual(await ids(), []);
   });
 
+  test("a caught failure does not let an aborted transaction commit", async () => {
+    await assert.rejects(
+      db.transaction(async (tx) => {
+        await write(tx, insert, [90]);
+        await write(tx, insert, [90]);
+        await tx.query("select 1").catch(() => {});
+      }),
+      /aborted and rolled back/,
+    );
+    assert.deepEqual(await ids(), []);
+  });
+
   test("a savepoint undoes a failed deferred write and the transaction goes on", async () => {
     await db.transaction(async (tx) => {
       await write(tx, insert, [70]);

@@ -39,7 +39,7 @@ function emailUserOf(found: { user: User; code?: StoredCode } | undefined): {
   user: User;
   code?: StoredCode;
 } {
-  if (!found) throw notFound("COMMAND-ieJ2e", "Errors.User.Email.NotFound");
+  if (!found) throw notFound("COMMAND-ieJ2e", "Errors.User.Email.NotFound", undefined, "user_not_found");
   if (found.user.state === UserState.Initial)
     throw failedPrecondition("COMMAND-uz0Uu", "Errors.User.NotInitialised");
   return found;
@@ -171,5 +171,6 @@ export async function verifyEmail(
   return writeUserEvents(tx, user, actor.caller.userId, at, [verified], { emailVerified: true });
 }
 
-const invalidCode = () => invalidArgument("COMMAND-eis9R", "Errors.User.Code.Invalid");
-const emptyCode = () => invalidArgument("COMMAND-Fia4a", "Errors.User.Code.Empty");
+const invalidCode = () =>
+  invalidArgument("COMMAND-eis9R", "Errors.User.Code.Invalid", undefined, "invalid_code");
+const emptyCode = () => invalidArgument("COMMAND-Fia4a", "Errors.User.Code.Empty", undefined, "invalid_code");

@@ -129,7 +129,7 @@ function invitable(
   const action = delivery.kind === "return" ? "user.invite.return" : "user.invite.send";
   const target = { orgId: user?.orgId ?? "", userId: id, email: user?.email };
   deps.authz.require(actor.caller, action, target, "AUTH-AWfge");
-  if (!user) throw failedPrecondition("COMMAND-Wgvn4", "Errors.User.NotFound");
+  if (!user) throw failedPrecondition("COMMAND-Wgvn4", "Errors.User.NotFound", undefined, "user_not_found");
   if (hasAuthMethod(user)) throw failedPrecondition("COMMAND-EF34g", "Errors.User.AlreadyInitialised");
   return user;
 }
@@ -188,7 +188,7 @@ export async function verifyInviteCode(
   if (!id) throw invalidArgument("COMMAND-Gk3f2", "Errors.User.UserIDMissing");
   const found = await lockHumanWithCode(tx, id, "invite");
   if (!found && !mayKnowUser(deps, actor.caller, undefined, id)) throw invalidCode();
-  if (!found) throw failedPrecondition("COMMAND-F5g2h", "Errors.User.NotFound");
+  if (!found) throw failedPrecondition("COMMAND-F5g2h", "Errors.User.NotFound", undefined, "user_not_found");
   const { user } = found;
   const at = deps.now();
   const result = await checkCode(tx, deps, user, found.code, code);
@@ -208,4 +208,5 @@ export async function verifyInviteCode(
   );
 }
 
-const invalidCode = () => invalidArgument("COMMAND-Wgn4q", "Errors.User.Code.Invalid");
+const invalidCode = () =>
+  invalidArgument("COMMAND-Wgn4q", "Errors.User.Code.Invalid", undefined, "invalid_code");

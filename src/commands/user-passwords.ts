@@ -41,7 +41,7 @@ export async function passwordReset(
 ): Promise<CodeResult> {
   if (delivery.kind === "send" && delivery.urlTemplate) checkUrlTemplate(delivery.urlTemplate);
   const user = await lockHuman(tx, userId);
-  if (!user) throw notFound("COMMAND-SAF4f", "Errors.User.NotFound");
+  if (!user) throw notFound("COMMAND-SAF4f", "Errors.User.NotFound", undefined, "user_not_found");
   if (user.state === UserState.Initial)
     throw failedPrecondition("COMMAND-Sfe4g", "Errors.User.NotInitialised");
   const action = delivery.kind === "return" ? "user.password.reset.return" : "user.password.reset.send";
@@ -123,7 +123,10 @@ export async function setPreparedPassword(
   const refuse = (e: UsherError): never => {
     throw known ? e : codeFailureError("wrong");
   };
-  if (!user) return refuse(failedPrecondition("COMMAND-G8dh3", "Errors.User.Password.NotFound"));
+  if (!user)
+    return refuse(
+      failedPrecondition("COMMAND-G8dh3", "Errors.User.Password.NotFound", undefined, "user_not_found"),
+    );
   if (user.state === UserState.Initial)
     return refuse(failedPrecondition("COMMAND-M9dse", "Errors.User.NotInitialised"));
   if (proof.kind === "none") {
@@ -136,7 +139,7 @@ export async function setPreparedPassword(
     failure = await checkProof(tx, deps, user, proof);
   } catch (e) {
     // No pending code (`COMMAND-2M9fs`) would tell a stranger that the user exists.
-    if (e instanceof UsherError && e.id === "COMMAND-2M9fs") return refuse(e);
+    if (e instanceof UsherError && e.reason === "no_code") return refuse(e);
     throw e;
   }
   // A failed code check counts against the code: it is kept.

@@ -9,8 +9,8 @@ import { alreadyExists, failedPrecondition, invalidArgument } from "../errors/us
 import { type Enqueued, enqueueMessages } from "../outbox/enqueue.ts";
 import type { NewEvent } from "../queries/events.ts";
 import { type UsernameScope, userQueries } from "../queries/users.ts";
-import { issueCode } from "./code-mail.ts";
 import type { Actor, CommandDeps, WriteDetails } from "./deps.ts";
+import { addEmailCode } from "./email-change.ts";
 import { writeUserEvents } from "./user-events.ts";
 
 export type EmailVerification =
@@ -107,24 +107,17 @@ export async function addHumanUser(
   const messages: Enqueued[] = [];
   if (user.emailVerified) events.push({ type: "user.human.email.verified" });
   if (sendsCode) {
-    const urlTemplate = v.kind === "send" ? (v.urlTemplate ?? "") : "";
-    const codeReturned = v.kind === "return";
-    const issued = await issueCode(tx, deps, user, "email", "VerifyEmail", deps.config.emailCodeTtl, 6, {
-      urlTemplate,
-      applicationName: "",
-      authRequestId: "",
-      codeReturned,
-    });
-    if (codeReturned) emailCode = issued.code;
-    messages.push(...issued.messages);
-    events.push({
-      type: "user.human.email.code.added",
-      payload: {
-        expiry: deps.config.emailCodeTtl * 1_000_000,
-        url_template: urlTemplate,
-        code_returned: codeReturned,
-      },
-    });
+    const added = await addEmailCode(
+      tx,
+      deps,
+      user,
+      v.kind === "return"
+        ? { kind: "return" }
+        : { kind: "send", urlTemplate: v.kind === "send" ? v.urlTemplate : "" },
+    );
+    emailCode = added.code;
+    messages.push(...added.messages);
+    events.push(added.event);
   }
   const details = await writeUserEvents(tx, user, actor.caller.userId, at, events);
   await enqueueMessages(tx, messages);

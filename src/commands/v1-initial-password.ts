@@ -28,7 +28,8 @@ export async function setInitialPassword(
     passwordPolicyOf(deps.config),
   );
   const user = await lockHumanInOrg(tx, userId, actor.orgId);
-  if (!user) throw failedPrecondition("COMMAND-G8dh3", "Errors.User.Password.NotFound");
+  if (!user)
+    throw failedPrecondition("COMMAND-G8dh3", "Errors.User.Password.NotFound", undefined, "user_not_found");
   if (await awaitsInitialization(tx, user))
     throw failedPrecondition("COMMAND-M9dse", "Errors.User.NotInitialised");
   deps.authz.require(actor.caller, "user.password.set", v1Target(user), "AUTH-5mWD2");
