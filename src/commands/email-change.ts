@@ -1,12 +1,14 @@
 import type { Action } from "../authz/authorizer.ts";
+import type { Caller } from "../authz/caller.ts";
 import type { Queryable } from "../db/types.ts";
 import type { User } from "../domain/user.ts";
 import type { Enqueued } from "../outbox/enqueue.ts";
 import { codeQueries } from "../queries/codes.ts";
 import type { NewEvent } from "../queries/events.ts";
 import { outboxQueries } from "../queries/outbox.ts";
-import type { UserPatch } from "../queries/user-updates.ts";
+import { type UserPatch, userUpdates } from "../queries/user-updates.ts";
 import { issueCode } from "./code-mail.ts";
+import { requireCredentialOf } from "./credential-guard.ts";
 import type { CommandDeps } from "./deps.ts";
 
 /** How a new or current address gets verified: a mailed code, a returned one, or a flag. */
@@ -83,6 +85,26 @@ export async function changeAddress(
   await codeQueries(tx).voidAll(user.orgId, user.id);
   await outboxQueries(tx).cancelForUser(user.orgId, user.id, deps.now(), "address changed");
   return { type: "user.human.email.changed", payload: { email } };
+}
+
+/**
+ * Corrects the address a code is about to be sent to (the tenant API's resend-invite, v1
+ * ResendHumanInitialization): the caller must hold every permission of the user
+ * (`AUTHZ-Esc4lt`: the new address receives codes that set the password), then
+ * `changeAddress`, and the new address is written, unverified. Answers the `email.changed` event
+ * for the caller to append and the user at the new address, to send the code to.
+ */
+export async function correctAddress(
+  tx: Queryable,
+  deps: CommandDeps,
+  caller: Caller,
+  user: User,
+  email: string,
+): Promise<{ event: NewEvent; user: User }> {
+  await requireCredentialOf(tx, deps, caller, user);
+  const event = await changeAddress(tx, deps, user, email);
+  await userUpdates(tx).apply(user.orgId, user.id, { email, emailVerified: false });
+  return { event, user: { ...user, email, emailVerified: false } };
 }
 
 /**

@@ -5,9 +5,8 @@ import { codeQueries } from "../queries/codes.ts";
 import type { NewEvent } from "../queries/events.ts";
 import { userUpdates } from "../queries/user-updates.ts";
 import { checkCode } from "./code-mail.ts";
-import { requireCredentialOf } from "./credential-guard.ts";
 import type { CommandDeps } from "./deps.ts";
-import { changeAddress } from "./email-change.ts";
+import { correctAddress } from "./email-change.ts";
 import { createInviteCode, inviteCreatedUser, resendInviteCode } from "./invite-codes.ts";
 import { lockHuman } from "./load-user.ts";
 import { type PreparedPassword, storePassword } from "./password-change.ts";
@@ -99,7 +98,7 @@ export async function createAndInvite(
  * hosted page run). Users of another tenant are not found and verified addresses refused
  * (`already_verified`), both answered, not thrown. `email` first corrects the address — only
  * by a caller with every permission of the user (`AUTHZ-Esc4lt`) — through the email change's
- * `changeAddress`, which voids the old invite: the new address then gets a new invite with the
+ * `correctAddress`, which voids the old invite: the new address then gets a new invite with the
  * old one's settings (`createInviteCode`).
  */
 export async function resendInvite(
@@ -120,11 +119,8 @@ export async function resendInvite(
     return { expiresAt: resent.expiresAt, sendCount: sends?.count ?? 0, lastSentAt: sends?.lastAt ?? null };
   }
   deps.authz.require(caller, "user.write", { orgId, userId, email: user.email }, "AUTH-AWfge");
-  // The invite will go to the new address: the caller obtains the user's credential.
-  await requireCredentialOf(tx, deps, caller, user);
-  const changed = await changeAddress(tx, deps, user, email);
-  await userUpdates(tx).apply(orgId, userId, { email, emailVerified: false });
-  await writeUserEvents(tx, user, caller.userId, deps.now(), [changed]);
+  const corrected = await correctAddress(tx, deps, caller, user, email);
+  await writeUserEvents(tx, user, caller.userId, deps.now(), [corrected.event]);
   const invited = await createInviteCode(tx, deps, actor, userId, { kind: "send" });
   return { expiresAt: invited.expiresAt, sendCount: 0, lastSentAt: null };
 }
