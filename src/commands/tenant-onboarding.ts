@@ -8,7 +8,7 @@ import { checkCode } from "./code-mail.ts";
 import type { CommandDeps } from "./deps.ts";
 import { correctAddress } from "./email-change.ts";
 import { createInviteCode, inviteCreatedUser, resendInviteCode } from "./invite-codes.ts";
-import { lockHuman } from "./load-user.ts";
+import { lockHuman, lockHumanWithCode } from "./load-user.ts";
 import { type PreparedPassword, storePassword } from "./password-change.ts";
 import { writeUserEvents } from "./user-events.ts";
 import { addHumanUser } from "./users.ts";
@@ -98,8 +98,10 @@ export async function createAndInvite(
  * hosted page run). Users of another tenant are not found and verified addresses refused
  * (`already_verified`), both answered, not thrown. `email` first corrects the address — only
  * by a caller with every permission of the user (`AUTHZ-Esc4lt`) — through the email change's
- * `correctAddress`, which voids the old invite: the new address then gets a new invite with the
- * old one's settings (`createInviteCode`).
+ * `correctAddress`, which voids the old invite. A user without a mailed invite (none yet, one
+ * returned to an app, or one the correction voided) is invited afresh (`createInviteCode`,
+ * inheriting the old invite's settings). Answers the new code's expiry and what the previous
+ * invite's deliveries were.
  */
 export async function resendInvite(
   tx: Queryable,
@@ -109,20 +111,27 @@ export async function resendInvite(
   userId: string,
   email: string | undefined,
 ): Promise<Refusal | ResentInvite> {
-  const user = await lockHuman(tx, userId);
-  if (!user || user.orgId !== orgId) return "not_found";
-  if (user.emailVerified && (email === undefined || email === user.email)) return "already_verified";
+  const found = await lockHumanWithCode(tx, userId, "invite");
+  const user = found?.user;
+  if (!found || !user || user.orgId !== orgId) return "not_found";
+  const corrects = email !== undefined && email !== user.email;
+  if (user.emailVerified && !corrects) return "already_verified";
   const actor = { caller, orgId };
-  if (email === undefined || email === user.email) {
-    const resent = await resendInviteCode(tx, deps, actor, userId);
-    const sends = resent.previous.sends;
-    return { expiresAt: resent.expiresAt, sendCount: sends?.count ?? 0, lastSentAt: sends?.lastAt ?? null };
+  if (corrects) {
+    deps.authz.require(caller, "user.write", { orgId, userId, email: user.email }, "AUTH-AWfge");
+    const corrected = await correctAddress(tx, deps, caller, user, email);
+    await writeUserEvents(tx, user, caller.userId, deps.now(), [corrected.event]);
   }
-  deps.authz.require(caller, "user.write", { orgId, userId, email: user.email }, "AUTH-AWfge");
-  const corrected = await correctAddress(tx, deps, caller, user, email);
-  await writeUserEvents(tx, user, caller.userId, deps.now(), [corrected.event]);
-  const invited = await createInviteCode(tx, deps, actor, userId, { kind: "send" });
-  return { expiresAt: invited.expiresAt, sendCount: 0, lastSentAt: null };
+  const previous = found.code;
+  const mailed = !corrects && Boolean(previous?.codeHash) && !previous?.codeReturned;
+  const issued = mailed
+    ? await resendInviteCode(tx, deps, actor, userId)
+    : await createInviteCode(tx, deps, actor, userId, { kind: "send" });
+  return {
+    expiresAt: issued.expiresAt,
+    sendCount: previous?.sends?.count ?? 0,
+    lastSentAt: previous?.sends?.lastAt ?? null,
+  };
 }
 
 /**
