@@ -1,7 +1,7 @@
 import { Code } from "@connectrpc/connect";
 import type { Caller } from "../../authz/caller.ts";
 import type { CommandDeps } from "../../commands/deps.ts";
-import { resendEmailCode } from "../../commands/email-codes.ts";
+import { sendEmailCode } from "../../commands/email-codes.ts";
 import { sendNewInitCode } from "../../commands/init-code-check.ts";
 import { resendInviteCode } from "../../commands/invite-codes.ts";
 import { passwordReset } from "../../commands/user-passwords.ts";
@@ -54,10 +54,12 @@ async function quietly(send: () => Promise<boolean>): Promise<boolean> {
 
 /**
  * The page's policy around the commands every surface runs: the user must be a human of the
- * organization and its earlier code of the page's kind must have been mailed; then one
- * transaction runs the resend (`resendInviteCode`, `resendEmailCode` — the same functions as
- * ZITADEL's ResendInviteCode and ResendEmailCode — `sendNewInitCode`, `passwordReset`), with
- * the user as the caller.
+ * organization, and its earlier code of the page's kind must have been mailed; then one
+ * transaction runs the command, the user as the caller. Invite: `resendInviteCode`, the
+ * function ZITADEL's ResendInviteCode runs (as login v1's invite page does: no invite code left,
+ * no new one). Init: `sendNewInitCode` (login v1's ResendInitialMail). Email: `sendEmailCode`
+ * (login v1 asks for a new verification code whether or not one is pending). Password:
+ * `passwordReset`.
  */
 async function issue(deps: CommandDeps, flow: FlowName, orgId: string, userId: string): Promise<boolean> {
   const user = await userQueries(deps.db).byId(userId);
@@ -86,7 +88,7 @@ async function issue(deps: CommandDeps, flow: FlowName, orgId: string, userId: s
     // Only codes that were mailed before: an app that delivers its own codes keeps doing so.
     if (!previous || previous.codeReturned) return false;
     const urlTemplate = previous.urlTemplate || undefined;
-    await resendEmailCode(tx, deps, actor, user.id, { kind: "send", urlTemplate });
+    await sendEmailCode(tx, deps, actor, user.id, { kind: "send", urlTemplate });
     return true;
   });
 }
