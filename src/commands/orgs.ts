@@ -34,7 +34,7 @@ export interface AddOrgResult {
 }
 
 /**
- * v2 AddOrganization, in one transaction: the organization with its generated primary domain
+ * v2 AddOrganization, in the caller's transaction: the organization with its generated primary domain
  * (`org.added`, `org.domain.added|verified|primary.set`), the admins created or named, and
  * their memberships (`org.member.added`, default role ORG_OWNER). Order as ZITADEL's:
  * `org.create` → name (`ORG-mruNY`) → domain (`ORG-RrfXY`) → each admin's roles → name and id

@@ -34,7 +34,7 @@ export type V1Creation = "add" | "import";
  * (`COMMAND-00p2b`) → names → email — then password complexity (`DOMAIN-…`), then v2's
  * creation (hash format, organization, unique username `V3-DKcYh`). The user gets
  * `user.human.added` (+ `email.verified`) and, when the email is unverified or there is no
- * password, an init code: it is INITIAL and the InitCode mail is queued. One transaction.
+ * password, an init code: it is INITIAL and the InitCode mail is queued. All in the caller's transaction.
  */
 export async function addHumanV1(
   tx: Queryable,
