@@ -51,6 +51,12 @@ describe("ResendInviteCode preconditions", () => {
     assertZitadelError(res, 400, Code.FailedPrecondition, "Code not found", "COMMAND-Wr3gq");
   });
 
+  test("a blank user id → INVALID_ARGUMENT COMMAND-4jio3, the id CreateInviteCode answers", async () => {
+    // ZITADEL's create and resend share one path since #9962, so resend answers create's id.
+    const res = await rest(t.baseUrl, "POST", "/v2/users/%20/invite_code/resend", auth());
+    assertZitadelError(res, 400, Code.InvalidArgument, "User ID missing", "COMMAND-4jio3");
+  });
+
   test("unknown user → FAILED_PRECONDITION COMMAND-Wgvn4 (400, not 404)", async () => {
     const res = await rest(t.baseUrl, "POST", `/v2/users/${unique("nobody")}/invite_code/resend`, auth());
     assertZitadelError(res, 400, Code.FailedPrecondition, "User could not be found", "COMMAND-Wgvn4");

@@ -158,13 +158,15 @@ test("a job's user is stored exactly as a single creation stores it: user, event
   try {
     const caller = await authenticate(t.app.db, `Bearer ${t.adminToken}`, new Date());
     for (const [i, person] of people.entries())
-      await createAndInvite(t.app.deps, caller, t.defaultOrgId, {
-        ...person,
-        username: person.username && `${person.username}-single`,
-        email: `${p}-single-${i}@example.com`,
-        sendInvite: true,
-        ...options,
-      });
+      await t.app.db.transaction((tx) =>
+        createAndInvite(tx, t.app.deps, caller, t.defaultOrgId, {
+          ...person,
+          username: person.username && `${person.username}-single`,
+          email: `${p}-single-${i}@example.com`,
+          sendInvite: true,
+          ...options,
+        }),
+      );
     const csv = [
       "email,name,given_name,family_name,locale,username",
       ...people.map(

@@ -1,16 +1,16 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import type { CommandDeps } from "../src/commands/deps.ts";
-import { joinTransaction } from "../src/commands/in-transaction.ts";
+import { keepWrites } from "../src/db/keep-writes.ts";
 import { openPostgres } from "../src/db/postgres.ts";
 import type { Db } from "../src/db/types.ts";
+import { write } from "../src/db/write.ts";
 import { uuidv7 } from "../src/domain/ids.ts";
 import { TEST_DATABASE_URL } from "./helpers/test-app.ts";
 
-// The transaction contract every command relies on, on the database the suite runs on. On
-// PostgreSQL `BEGIN` travels with the first statement and a statement marked `last` carries the
-// `COMMIT`, once the statement is prepared on the connection; one pooled connection makes every
-// second run of a transaction take that path.
+// The transaction contract every command relies on, on the database the suite runs on. `BEGIN`
+// travels with the first statement; a deferred write (`write`) is pipelined and answered with the
+// next statement awaited or with `COMMIT`; its failure is thrown there. One pooled connection
+// makes every second run of a transaction reuse prepared statements.
 describe("transactions", () => {
   let db: Db;
   const table = `tx_test_${uuidv7().replaceAll("-", "").slice(-12)}`;
@@ -28,11 +28,11 @@ describe("transactions", () => {
     await db.close();
   });
 
-  test("a statement marked last commits the transaction, the first and the later runs alike", async () => {
+  test("deferred writes commit with the transaction, the first and the later runs alike", async () => {
     for (const base of [10, 20, 30]) {
       const result = await db.transaction(async (tx) => {
-        await tx.query(insert, [base + 1]);
-        await tx.query(insert, [base + 2], { last: true });
+        await write(tx, insert, [base + 1]);
+        await write(tx, insert, [base + 2]);
         return "done";
       });
       assert.equal(result, "done");
@@ -41,25 +41,67 @@ describe("transactions", () => {
     await db.exec(`delete from ${table}`);
   });
 
-  test("a first statement marked last is the whole transaction", async () => {
-    for (const id of [1, 2, 3]) await db.transaction((tx) => tx.query(insert, [id], { last: true }));
-    assert.deepEqual(await ids(), [1, 2, 3]);
+  test("a read after deferred writes sees them", async () => {
+    const seen = await db.transaction(async (tx) => {
+      await write(tx, insert, [1]);
+      await write(tx, insert, [2]);
+      return (await tx.query<{ n: number }>(`select count(*)::int as n from ${table}`))[0]?.n;
+    });
+    assert.equal(seen, 2);
     await db.exec(`delete from ${table}`);
   });
 
-  test("a failing last statement rolls back everything before it, and the connection stays usable", async () => {
+  test("a failing deferred write fails the commit and rolls back everything; the connection stays usable", async () => {
     for (let run = 0; run < 3; run++) {
       await assert.rejects(
         db.transaction(async (tx) => {
-          await tx.query(insert, [100 + run]);
-          await tx.query(insert, [100 + run], { last: true });
+          await write(tx, insert, [100 + run]);
+          await write(tx, insert, [100 + run]);
         }),
         (e: { code?: string }) => e.code === "23505",
       );
     }
     assert.deepEqual(await ids(), []);
-    await db.transaction((tx) => tx.query(insert, [5], { last: true }));
+    await db.transaction((tx) => write(tx, insert, [5]));
     assert.deepEqual(await ids(), [5]);
+    await db.exec(`delete from ${table}`);
+  });
+
+  test("a failing deferred write is thrown by the next read, with its own error", async () => {
+    await assert.rejects(
+      db.transaction(async (tx) => {
+        await write(tx, insert, [60]);
+        await write(tx, insert, [60]);
+        await tx.query(`select 1`);
+        throw new Error("not reached");
+      }),
+      (e: { code?: string }) => e.code === "23505",
+    );
+    assert.deepEqual(await ids(), []);
+  });
+
+  test("a caught failure does not let an aborted transaction commit", async () => {
+    await assert.rejects(
+      db.transaction(async (tx) => {
+        await write(tx, insert, [90]);
+        await write(tx, insert, [90]);
+        await tx.query("select 1").catch(() => {});
+      }),
+      /aborted and rolled back/,
+    );
+    assert.deepEqual(await ids(), []);
+  });
+
+  test("a savepoint undoes a failed deferred write and the transaction goes on", async () => {
+    await db.transaction(async (tx) => {
+      await write(tx, insert, [70]);
+      await tx.exec("savepoint row");
+      await write(tx, insert, [70]);
+      await assert.rejects(tx.exec("release savepoint row"), (e: { code?: string }) => e.code === "23505");
+      await tx.exec("rollback to savepoint row");
+      await write(tx, insert, [71]);
+    });
+    assert.deepEqual(await ids(), [70, 71]);
     await db.exec(`delete from ${table}`);
   });
 
@@ -79,18 +121,6 @@ describe("transactions", () => {
     await db.exec(`delete from ${table}`);
   });
 
-  test("a statement after the last one is refused; what the last one committed stays", async () => {
-    await assert.rejects(
-      db.transaction(async (tx) => {
-        await tx.query(insert, [8], { last: true });
-        await tx.query(insert, [9]);
-      }),
-      /after the transaction's last one/,
-    );
-    assert.deepEqual(await ids(), [8]);
-    await db.exec(`delete from ${table}`);
-  });
-
   test("a transaction that runs no statement returns its value", async () => {
     assert.equal(await db.transaction(async () => 42), 42);
   });
@@ -99,7 +129,7 @@ describe("transactions", () => {
     await assert.rejects(
       db.transaction(async (tx) => {
         await tx.query(insert, [40]);
-        await tx.query(insert, [41]);
+        await write(tx, insert, [41]);
         throw new Error("changed my mind");
       }),
       /changed my mind/,
@@ -107,16 +137,15 @@ describe("transactions", () => {
     assert.deepEqual(await ids(), []);
   });
 
-  test("in a joined transaction a last statement does not commit the outer one", async () => {
+  test("a refusal marked keepWrites commits what was written, then is thrown", async () => {
     await assert.rejects(
       db.transaction(async (tx) => {
-        const joined = joinTransaction({ db } as CommandDeps, tx);
-        await joined.db.transaction((inner) => inner.query(insert, [50], { last: true }));
-        await tx.query(insert, [51]);
-        throw new Error("outer fails");
+        await write(tx, insert, [80]);
+        throw keepWrites(new Error("recorded refusal"));
       }),
-      /outer fails/,
+      /recorded refusal/,
     );
-    assert.deepEqual(await ids(), []);
+    assert.deepEqual(await ids(), [80]);
+    await db.exec(`delete from ${table}`);
   });
 });

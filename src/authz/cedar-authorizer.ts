@@ -90,6 +90,7 @@ export function loadCedarAuthorizer(
           id: "AUTHZ-cdgFk",
           key: "membership not found",
           details,
+          reason: "no_membership",
         });
       }
       throw new UsherError({

@@ -1,4 +1,5 @@
 import type { Caller } from "../authz/caller.ts";
+import type { Queryable } from "../db/types.ts";
 import { uuidv7 } from "../domain/ids.ts";
 import { hashToken, newToken } from "../domain/tokens.ts";
 import { newMachineUser, UserState } from "../domain/user.ts";
@@ -27,6 +28,7 @@ export type KeyRole = keyof typeof KEY_ROLES;
  * (`AUTHZ-Esc4lt`).
  */
 export async function createApiKey(
+  tx: Queryable,
   deps: CommandDeps,
   caller: Caller,
   orgId: string,
@@ -40,29 +42,27 @@ export async function createApiKey(
   const rawKey = newToken();
   const roles = input.roles.map((r) => KEY_ROLES[r]);
   requireGrant(deps, caller, { userId, orgId }, orgId, roles);
-  await deps.db.transaction(async (tx) => {
-    await userQueries(tx).insert(
-      newMachineUser({ orgId, id: userId, username: `api-key-${id}`, name: input.name, sequence: 2, at }),
-    );
-    await putMember(tx, orgId, userId, roles);
-    await tx.query(
-      "insert into tokens (id, org_id, user_id, token_hash, created_at, expires_at) values ($1, $2, $3, $4, $5, $6)",
-      [tokenId, orgId, userId, hashToken(rawKey), at, input.expiresAt ?? null],
-    );
-    await apiKeyQueries(tx).insert({ orgId, id, userId, tokenId, name: input.name, roles: input.roles, at });
-    await appendEvents(
-      tx,
-      { orgId, aggregateType: "user", aggregateId: userId, lastSequence: 2, actor: caller.userId, at },
-      [
-        { type: "user.machine.added", payload: { userName: `api-key-${id}`, name: input.name } },
-        {
-          type: "user.personal.access.token.added",
-          payload: { tokenId, expiration: input.expiresAt?.toISOString() },
-        },
-      ],
-    );
-  });
-  const key = await apiKeyQueries(deps.db).get(orgId, id);
+  await userQueries(tx).insert(
+    newMachineUser({ orgId, id: userId, username: `api-key-${id}`, name: input.name, sequence: 2, at }),
+  );
+  await putMember(tx, orgId, userId, roles);
+  await tx.query(
+    "insert into tokens (id, org_id, user_id, token_hash, created_at, expires_at) values ($1, $2, $3, $4, $5, $6)",
+    [tokenId, orgId, userId, hashToken(rawKey), at, input.expiresAt ?? null],
+  );
+  await apiKeyQueries(tx).insert({ orgId, id, userId, tokenId, name: input.name, roles: input.roles, at });
+  await appendEvents(
+    tx,
+    { orgId, aggregateType: "user", aggregateId: userId, lastSequence: 2, actor: caller.userId, at },
+    [
+      { type: "user.machine.added", payload: { userName: `api-key-${id}`, name: input.name } },
+      {
+        type: "user.personal.access.token.added",
+        payload: { tokenId, expiration: input.expiresAt?.toISOString() },
+      },
+    ],
+  );
+  const key = await apiKeyQueries(tx).get(orgId, id);
   if (!key) throw new Error("api key vanished after creation");
   return { key, rawKey };
 }
@@ -74,28 +74,27 @@ export async function createApiKey(
  * active users) and nothing minted later does either. False when the tenant has no such key.
  */
 export async function revokeApiKey(
+  tx: Queryable,
   deps: CommandDeps,
   caller: Caller,
   orgId: string,
   id: string,
 ): Promise<boolean> {
   deps.authz.require(caller, "org.member.delete", { orgId }, "AUTH-AWfge");
-  return deps.db.transaction(async (tx) => {
-    const key = await apiKeyQueries(tx).get(orgId, id);
-    if (!key) return false;
-    const account = await userQueries(tx).lockById(key.user_id);
-    if (!account) return true;
-    const at = deps.now();
-    const revoked = await tokenQueries(tx).revokeAllOf(account.orgId, account.id, at);
-    const events: NewEvent[] = revoked.map((tokenId) => ({
-      type: "user.personal.access.token.removed",
-      payload: { tokenId },
-    }));
-    if (account.state !== UserState.Inactive) {
-      await userUpdates(tx).apply(account.orgId, account.id, { state: UserState.Inactive });
-      events.push({ type: "user.deactivated" });
-    }
-    await writeUserEvents(tx, account, caller.userId, at, events);
-    return true;
-  });
+  const key = await apiKeyQueries(tx).get(orgId, id);
+  if (!key) return false;
+  const account = await userQueries(tx).lockById(key.user_id);
+  if (!account) return true;
+  const at = deps.now();
+  const revoked = await tokenQueries(tx).revokeAllOf(account.orgId, account.id, at);
+  const events: NewEvent[] = revoked.map((tokenId) => ({
+    type: "user.personal.access.token.removed",
+    payload: { tokenId },
+  }));
+  if (account.state !== UserState.Inactive) {
+    await userUpdates(tx).apply(account.orgId, account.id, { state: UserState.Inactive });
+    events.push({ type: "user.deactivated" });
+  }
+  await writeUserEvents(tx, account, caller.userId, at, events);
+  return true;
 }

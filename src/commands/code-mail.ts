@@ -4,8 +4,8 @@ import { codeMatches, generateCode, hashCode } from "../domain/codes.ts";
 import { uuidv7 } from "../domain/ids.ts";
 import { seal } from "../domain/secrets.ts";
 import type { User } from "../domain/user.ts";
+import type { Enqueued } from "../outbox/enqueue.ts";
 import type { MessageType } from "../outbox/message.ts";
-import type { CodeWrite } from "../queries/code-writes.ts";
 import { codeQueries } from "../queries/codes.ts";
 import type { CommandDeps } from "./deps.ts";
 import { throttleSend } from "./send-throttle.ts";
@@ -20,19 +20,22 @@ export interface CodeSettings {
   first?: boolean | undefined;
 }
 
-/** A code just issued: the plain code (for `return_code` callers) and what stores it. */
+/** A code just issued: the plain code (for `return_code` callers) and the message to queue. */
 export interface IssuedCode {
   code: string;
   expiresAt: Date;
-  /** Put on the code's `*.code.added` event: it is stored when that event is written. */
-  write: CodeWrite;
+  /**
+   * The message carrying the code (sealed), unless the code is returned to the caller. The
+   * command queues it (`enqueueMessages`) after appending the `*.code.added` event.
+   */
+  messages: Enqueued[];
 }
 
 /**
- * Issues a new code of a kind for a user: only its hash is kept (replacing the previous code),
- * and unless the code is returned to the caller, the message carrying it is queued, encrypted.
- * Mailed codes are throttled first, in the caller's transaction. Nothing is stored yet: the
- * write travels on the `*.code.added` event and `writeUserEvents` stores it with the events.
+ * Issues a new code of a kind for a user — the first of a code command's three writes: mailed
+ * codes are throttled first, then the code's hash replaces the previous code of its kind. The
+ * command then appends the `*.code.added` event (`writeUserEvents`) and queues the message
+ * (`enqueueMessages`), all in its transaction.
  */
 export async function issueCode(
   tx: Queryable,
@@ -58,13 +61,14 @@ export async function issueCode(
     email: user.email,
     ...kept,
   };
-  const write: CodeWrite = { orgId: user.orgId, userId: user.id, code: stored };
+  await codeQueries(tx).replace(user.orgId, user.id, stored);
+  const messages: Enqueued[] = [];
   if (!settings.codeReturned) {
     const ttl = Math.min(expiresAt.getTime(), at.getTime() + deps.config.deliveryTtl);
-    write.message = {
+    messages.push({
       id: uuidv7(at.getTime()),
       at,
-      body: {
+      message: {
         orgId: user.orgId,
         userId: user.id,
         type: message,
@@ -84,9 +88,9 @@ export async function issueCode(
         secret: seal(deps.keys.outbox, code),
         expiresAt: new Date(ttl),
       },
-    };
+    });
   }
-  return { code, expiresAt, write };
+  return { code, expiresAt, messages };
 }
 
 export type CheckOutcome = "ok" | "wrong" | "discarded";

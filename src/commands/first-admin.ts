@@ -2,6 +2,7 @@ import type { Queryable } from "../db/types.ts";
 import { generateCode, hashCode } from "../domain/codes.ts";
 import { uuidv7 } from "../domain/ids.ts";
 import { type User, UserState } from "../domain/user.ts";
+import { codeQueries } from "../queries/codes.ts";
 import { appendUserEvents } from "../queries/events.ts";
 import { INSTANCE_SCOPE, putMember } from "../queries/members.ts";
 import { userQueries } from "../queries/users.ts";
@@ -53,6 +54,18 @@ export async function createFirstAdmin(
   await putMember(tx, INSTANCE_SCOPE, user.id, ["IAM_OWNER"]);
   const code = generateCode(6);
   const expiresAt = new Date(at.getTime() + o.initCodeTtl);
+  await codeQueries(tx).replace(o.orgId, user.id, {
+    kind: "init",
+    codeHash: hashCode(o.codeHmac, code),
+    createdAt: at,
+    expiresAt,
+    failedAttempts: 0,
+    codeReturned: true,
+    urlTemplate: "",
+    applicationName: "",
+    authRequestId: "",
+    email,
+  });
   await appendUserEvents(tx, { orgId: o.orgId, userId: user.id, actor: "usher-setup", at }, [
     {
       type: "user.human.added",
@@ -61,22 +74,6 @@ export async function createFirstAdmin(
     {
       type: "user.human.initialization.code.added",
       payload: { expiry: o.initCodeTtl * 1_000_000, authRequestID: "" },
-      code: {
-        orgId: o.orgId,
-        userId: user.id,
-        code: {
-          kind: "init",
-          codeHash: hashCode(o.codeHmac, code),
-          createdAt: at,
-          expiresAt,
-          failedAttempts: 0,
-          codeReturned: true,
-          urlTemplate: "",
-          applicationName: "",
-          authRequestId: "",
-          email,
-        },
-      },
     },
   ]);
   const q = new URLSearchParams({ userID: user.id, code, orgID: o.orgId });

@@ -1,5 +1,6 @@
 import type { Queryable } from "../db/types.ts";
 import { type User, UserState } from "../domain/user.ts";
+import type { Enqueued } from "../outbox/enqueue.ts";
 import { codeQueries } from "../queries/codes.ts";
 import type { NewEvent } from "../queries/events.ts";
 import { userUpdates } from "../queries/user-updates.ts";
@@ -13,14 +14,14 @@ const INIT_CODE_LENGTH = 6;
  * Issues an initialization code for a user (spec §5.1–§5.3): replaces the previous one, queues
  * the InitCode mail to `user.email` (throttled like every code mail) and puts the user into
  * INITIAL — `initialization.code.added` overrides any state, LOCKED included (§4.2). Returns
- * the event for the caller to write with its others.
+ * the event for the caller to append with its others, and the message to queue after them.
  */
 export async function addInitCode(
   tx: Queryable,
   deps: CommandDeps,
   user: User,
   authRequestId: string,
-): Promise<NewEvent> {
+): Promise<{ event: NewEvent; messages: Enqueued[] }> {
   const ttl = deps.config.initCodeTtl;
   const issued = await issueCode(tx, deps, user, "init", "InitCode", ttl, INIT_CODE_LENGTH, {
     urlTemplate: "",
@@ -29,11 +30,11 @@ export async function addInitCode(
     codeReturned: false,
   });
   await userUpdates(tx).apply(user.orgId, user.id, { state: UserState.Initial });
-  return {
+  const event = {
     type: "user.human.initialization.code.added",
-    code: issued.write,
     payload: { expiry: ttl * 1_000_000, authRequestID: authRequestId },
   };
+  return { event, messages: issued.messages };
 }
 
 /**

@@ -24,6 +24,7 @@ async function lockInstance(tx: Queryable): Promise<InstanceAggregate> {
  * the caller holds every permission of the roles (`AUTHZ-Esc4lt`).
  */
 export async function addInstanceMember(
+  tx: Queryable,
   deps: CommandDeps,
   actor: Actor,
   userId: string,
@@ -31,21 +32,19 @@ export async function addInstanceMember(
 ): Promise<WriteDetails> {
   deps.authz.require(actor.caller, "iam.member.write", { orgId: INSTANCE_SCOPE }, DENIED);
   checkNewInstanceMember(userId, roles);
-  return deps.db.transaction(async (tx) => {
-    const instance = await lockInstance(tx);
-    const user = await userQueries(tx).byId(userId);
-    if (!user) throw failedPrecondition("INSTA-GSXOn", "Errors.User.NotFound");
-    const members = memberQueries(tx);
-    if (await members.get(INSTANCE_SCOPE, userId))
-      throw alreadyExists("INSTA-pFDwe", "Errors.Instance.Member.AlreadyExists");
-    requireGrant(deps, actor.caller, { userId, orgId: user.orgId }, INSTANCE_SCOPE, roles);
-    const at = deps.now();
-    const details = await writeInstanceEvents(tx, instance.instanceId, actor.caller.userId, at, [
-      { type: "instance.member.added", payload: { userId, roles } },
-    ]);
-    await members.insert({ orgId: INSTANCE_SCOPE, userId, roles, sequence: details.sequence, at });
-    return details;
-  });
+  const instance = await lockInstance(tx);
+  const user = await userQueries(tx).byId(userId);
+  if (!user) throw failedPrecondition("INSTA-GSXOn", "Errors.User.NotFound");
+  const members = memberQueries(tx);
+  if (await members.get(INSTANCE_SCOPE, userId))
+    throw alreadyExists("INSTA-pFDwe", "Errors.Instance.Member.AlreadyExists");
+  requireGrant(deps, actor.caller, { userId, orgId: user.orgId }, INSTANCE_SCOPE, roles);
+  const at = deps.now();
+  const details = await writeInstanceEvents(tx, instance.instanceId, actor.caller.userId, at, [
+    { type: "instance.member.added", payload: { userId, roles } },
+  ]);
+  await members.insert({ orgId: INSTANCE_SCOPE, userId, roles, sequence: details.sequence, at });
+  return details;
 }
 
 /**
@@ -54,29 +53,28 @@ export async function addInstanceMember(
  * unchanged roles answer without an event.
  */
 export async function changeInstanceMember(
+  tx: Queryable,
   deps: CommandDeps,
   actor: Actor,
   userId: string,
   roles: readonly string[],
 ): Promise<WriteDetails> {
   checkChangedInstanceMember(userId, roles);
-  return deps.db.transaction(async (tx) => {
-    const instance = await lockInstance(tx);
-    const members = memberQueries(tx);
-    const member = await members.get(INSTANCE_SCOPE, userId);
-    if (!member) throw notFound("INSTANCE-D8JxR", "Errors.NotFound");
-    deps.authz.require(actor.caller, "iam.member.write", { orgId: INSTANCE_SCOPE }, DENIED);
-    const home = (await userQueries(tx).byId(userId))?.orgId ?? "";
-    requireGrant(deps, actor.caller, { userId, orgId: home }, INSTANCE_SCOPE, roles);
-    if (sameRoles(member.roles, roles))
-      return { sequence: member.sequence, changeDate: member.updatedAt, resourceOwner: instance.instanceId };
-    const at = deps.now();
-    const details = await writeInstanceEvents(tx, instance.instanceId, actor.caller.userId, at, [
-      { type: "instance.member.changed", payload: { userId, roles } },
-    ]);
-    await members.update({ orgId: INSTANCE_SCOPE, userId, roles, sequence: details.sequence, at });
-    return details;
-  });
+  const instance = await lockInstance(tx);
+  const members = memberQueries(tx);
+  const member = await members.get(INSTANCE_SCOPE, userId);
+  if (!member) throw notFound("INSTANCE-D8JxR", "Errors.NotFound");
+  deps.authz.require(actor.caller, "iam.member.write", { orgId: INSTANCE_SCOPE }, DENIED);
+  const home = (await userQueries(tx).byId(userId))?.orgId ?? "";
+  requireGrant(deps, actor.caller, { userId, orgId: home }, INSTANCE_SCOPE, roles);
+  if (sameRoles(member.roles, roles))
+    return { sequence: member.sequence, changeDate: member.updatedAt, resourceOwner: instance.instanceId };
+  const at = deps.now();
+  const details = await writeInstanceEvents(tx, instance.instanceId, actor.caller.userId, at, [
+    { type: "instance.member.changed", payload: { userId, roles } },
+  ]);
+  await members.update({ orgId: INSTANCE_SCOPE, userId, roles, sequence: details.sequence, at });
+  return details;
 }
 
 /**
@@ -84,23 +82,22 @@ export async function changeInstanceMember(
  * who is no member succeeds without an event.
  */
 export async function removeInstanceMember(
+  tx: Queryable,
   deps: CommandDeps,
   actor: Actor,
   userId: string,
 ): Promise<WriteDetails> {
   if (!userId) throw invalidArgument("INSTANCE-LiaZi", "Errors.IDMissing");
-  return deps.db.transaction(async (tx) => {
-    const instance = await lockInstance(tx);
-    deps.authz.require(actor.caller, "iam.member.delete", { orgId: INSTANCE_SCOPE }, DENIED);
-    const members = memberQueries(tx);
-    if (!(await members.get(INSTANCE_SCOPE, userId))) {
-      return { sequence: instance.sequence, changeDate: deps.now(), resourceOwner: instance.instanceId };
-    }
-    const at = deps.now();
-    const details = await writeInstanceEvents(tx, instance.instanceId, actor.caller.userId, at, [
-      { type: "instance.member.removed", payload: { userId } },
-    ]);
-    await members.remove(INSTANCE_SCOPE, userId);
-    return details;
-  });
+  const instance = await lockInstance(tx);
+  deps.authz.require(actor.caller, "iam.member.delete", { orgId: INSTANCE_SCOPE }, DENIED);
+  const members = memberQueries(tx);
+  if (!(await members.get(INSTANCE_SCOPE, userId))) {
+    return { sequence: instance.sequence, changeDate: deps.now(), resourceOwner: instance.instanceId };
+  }
+  const at = deps.now();
+  const details = await writeInstanceEvents(tx, instance.instanceId, actor.caller.userId, at, [
+    { type: "instance.member.removed", payload: { userId } },
+  ]);
+  await members.remove(INSTANCE_SCOPE, userId);
+  return details;
 }

@@ -1,3 +1,4 @@
+import type { Queryable } from "../db/types.ts";
 import { uuidv7 } from "../domain/ids.ts";
 import { newMachineUser } from "../domain/user.ts";
 import { alreadyExists, failedPrecondition, invalidArgument } from "../errors/usher-error.ts";
@@ -23,6 +24,7 @@ export interface AddMachineInput {
  * organization exists → the id is free (`COMMAND-k2una`) → the username is free (`V3-DKcYh`).
  */
 export async function addMachineUser(
+  tx: Queryable,
   deps: CommandDeps,
   actor: Actor,
   input: AddMachineInput,
@@ -33,39 +35,37 @@ export async function addMachineUser(
   if (!username) throw invalidArgument("COMMAND-bm9Ds", "Errors.User.Invalid");
   deps.authz.require(actor.caller, "user.write", { orgId: input.orgId }, "AUTH-5mWD2");
   const userId = input.userId?.trim() || uuidv7();
-  return deps.db.transaction(async (tx) => {
-    const users = userQueries(tx);
-    const check = await users.creationCheck(input.orgId, userId, username);
-    if (!check.orgActive) throw failedPrecondition("COMMAND-QXPGs", "Errors.Org.NotFound");
-    if (check.idTaken) throw failedPrecondition("COMMAND-k2una", "Errors.User.AlreadyExisting");
-    if (check.usernameTaken) throw alreadyExists("V3-DKcYh", "Errors.User.AlreadyExists");
-    const at = deps.now();
-    const user = newMachineUser({ orgId: input.orgId, id: userId, username, name, sequence: 1, at });
-    await users.insert(user);
-    await machineUserQueries(tx).setProfile(user.orgId, userId, name, input.description);
-    await appendEvents(
-      tx,
+  const users = userQueries(tx);
+  const check = await users.creationCheck(input.orgId, userId, username);
+  if (!check.orgActive) throw failedPrecondition("COMMAND-QXPGs", "Errors.Org.NotFound");
+  if (check.idTaken) throw failedPrecondition("COMMAND-k2una", "Errors.User.AlreadyExisting");
+  if (check.usernameTaken) throw alreadyExists("V3-DKcYh", "Errors.User.AlreadyExists");
+  const at = deps.now();
+  const user = newMachineUser({ orgId: input.orgId, id: userId, username, name, sequence: 1, at });
+  await users.insert(user);
+  await machineUserQueries(tx).setProfile(user.orgId, userId, name, input.description);
+  await appendEvents(
+    tx,
+    {
+      orgId: user.orgId,
+      aggregateType: "user",
+      aggregateId: userId,
+      lastSequence: 1,
+      actor: actor.caller.userId,
+      at,
+    },
+    [
       {
-        orgId: user.orgId,
-        aggregateType: "user",
-        aggregateId: userId,
-        lastSequence: 1,
-        actor: actor.caller.userId,
-        at,
-      },
-      [
-        {
-          type: "user.machine.added",
-          payload: {
-            userName: username,
-            name,
-            description: input.description,
-            userLoginMustBeDomain: false,
-            accessTokenType: input.accessTokenType,
-          },
+        type: "user.machine.added",
+        payload: {
+          userName: username,
+          name,
+          description: input.description,
+          userLoginMustBeDomain: false,
+          accessTokenType: input.accessTokenType,
         },
-      ],
-    );
-    return { userId, details: { sequence: 1, changeDate: at, resourceOwner: user.orgId } };
-  });
+      },
+    ],
+  );
+  return { userId, details: { sequence: 1, changeDate: at, resourceOwner: user.orgId } };
 }

@@ -18,29 +18,27 @@ const DENIED = "AUTH-5mWD2";
  * holds every permission of the roles (`AUTHZ-Esc4lt`).
  */
 export async function addOrgMember(
+  tx: Queryable,
   deps: CommandDeps,
   actor: Actor,
   userId: string,
   roles: readonly string[],
 ): Promise<WriteDetails> {
-  return deps.db.transaction(async (tx) => {
-    const org = await lockOrg(tx, actor.orgId);
-    if (!org) throw failedPrecondition("COMMAND-QXPGs", "Errors.Org.NotFound");
-    deps.authz.require(actor.caller, "org.member.write", { orgId: org.id }, DENIED);
-    checkNewOrgMember(userId, roles);
-    const user = await userQueries(tx).byId(userId);
-    if (!user) throw failedPrecondition("ORG-GoXOn", "Errors.User.NotFound");
-    const members = memberQueries(tx);
-    if (await members.get(org.id, userId))
-      throw alreadyExists("ORG-poWwe", "Errors.Org.Member.AlreadyExists");
-    requireGrant(deps, actor.caller, { userId, orgId: user.orgId }, org.id, roles);
-    const at = deps.now();
-    const details = await writeOrgEvents(tx, org.id, actor.caller.userId, at, [
-      { type: "org.member.added", payload: { userId, roles } },
-    ]);
-    await members.insert({ orgId: org.id, userId, roles, sequence: details.sequence, at });
-    return details;
-  });
+  const org = await lockOrg(tx, actor.orgId);
+  if (!org) throw failedPrecondition("COMMAND-QXPGs", "Errors.Org.NotFound");
+  deps.authz.require(actor.caller, "org.member.write", { orgId: org.id }, DENIED);
+  checkNewOrgMember(userId, roles);
+  const user = await userQueries(tx).byId(userId);
+  if (!user) throw failedPrecondition("ORG-GoXOn", "Errors.User.NotFound");
+  const members = memberQueries(tx);
+  if (await members.get(org.id, userId)) throw alreadyExists("ORG-poWwe", "Errors.Org.Member.AlreadyExists");
+  requireGrant(deps, actor.caller, { userId, orgId: user.orgId }, org.id, roles);
+  const at = deps.now();
+  const details = await writeOrgEvents(tx, org.id, actor.caller.userId, at, [
+    { type: "org.member.added", payload: { userId, roles } },
+  ]);
+  await members.insert({ orgId: org.id, userId, roles, sequence: details.sequence, at });
+  return details;
 }
 
 /**
@@ -50,29 +48,28 @@ export async function addOrgMember(
  * without an event, as ZITADEL does.
  */
 export async function changeOrgMember(
+  tx: Queryable,
   deps: CommandDeps,
   actor: Actor,
   userId: string,
   roles: readonly string[],
 ): Promise<WriteDetails> {
   checkChangedOrgMember(userId, roles);
-  return deps.db.transaction(async (tx) => {
-    const org = await lockOrg(tx, actor.orgId);
-    const members = memberQueries(tx);
-    const member = org && (await members.get(org.id, userId));
-    if (!org || !member) throw notFound("Org-D8JxR", "Errors.NotFound");
-    deps.authz.require(actor.caller, "org.member.write", { orgId: org.id }, DENIED);
-    const home = (await userQueries(tx).byId(userId))?.orgId ?? org.id;
-    requireGrant(deps, actor.caller, { userId, orgId: home }, org.id, roles);
-    if (sameRoles(member.roles, roles))
-      return { sequence: member.sequence, changeDate: member.updatedAt, resourceOwner: org.id };
-    const at = deps.now();
-    const details = await writeOrgEvents(tx, org.id, actor.caller.userId, at, [
-      { type: "org.member.changed", payload: { userId, roles } },
-    ]);
-    await members.update({ orgId: org.id, userId, roles, sequence: details.sequence, at });
-    return details;
-  });
+  const org = await lockOrg(tx, actor.orgId);
+  const members = memberQueries(tx);
+  const member = org && (await members.get(org.id, userId));
+  if (!org || !member) throw notFound("Org-D8JxR", "Errors.NotFound");
+  deps.authz.require(actor.caller, "org.member.write", { orgId: org.id }, DENIED);
+  const home = (await userQueries(tx).byId(userId))?.orgId ?? org.id;
+  requireGrant(deps, actor.caller, { userId, orgId: home }, org.id, roles);
+  if (sameRoles(member.roles, roles))
+    return { sequence: member.sequence, changeDate: member.updatedAt, resourceOwner: org.id };
+  const at = deps.now();
+  const details = await writeOrgEvents(tx, org.id, actor.caller.userId, at, [
+    { type: "org.member.changed", payload: { userId, roles } },
+  ]);
+  await members.update({ orgId: org.id, userId, roles, sequence: details.sequence, at });
+  return details;
 }
 
 /**
@@ -80,25 +77,24 @@ export async function changeOrgMember(
  * succeeds without an event (ZITADEL answers before its permission check) → `org.member.delete`.
  */
 export async function removeOrgMember(
+  tx: Queryable,
   deps: CommandDeps,
   actor: Actor,
   userId: string,
 ): Promise<WriteDetails> {
   if (!userId) throw invalidArgument("Org-LiaZi", "Errors.Org.MemberInvalid");
-  return deps.db.transaction(async (tx) => {
-    const org = await lockOrg(tx, actor.orgId);
-    if (!org) throw failedPrecondition("COMMAND-QXPGs", "Errors.Org.NotFound");
-    const members = memberQueries(tx);
-    if (!(await members.get(org.id, userId)))
-      return { sequence: org.sequence, changeDate: org.updatedAt, resourceOwner: org.id };
-    deps.authz.require(actor.caller, "org.member.delete", { orgId: org.id }, DENIED);
-    const at = deps.now();
-    const details = await writeOrgEvents(tx, org.id, actor.caller.userId, at, [
-      { type: "org.member.removed", payload: { userId } },
-    ]);
-    await members.remove(org.id, userId);
-    return details;
-  });
+  const org = await lockOrg(tx, actor.orgId);
+  if (!org) throw failedPrecondition("COMMAND-QXPGs", "Errors.Org.NotFound");
+  const members = memberQueries(tx);
+  if (!(await members.get(org.id, userId)))
+    return { sequence: org.sequence, changeDate: org.updatedAt, resourceOwner: org.id };
+  deps.authz.require(actor.caller, "org.member.delete", { orgId: org.id }, DENIED);
+  const at = deps.now();
+  const details = await writeOrgEvents(tx, org.id, actor.caller.userId, at, [
+    { type: "org.member.removed", payload: { userId } },
+  ]);
+  await members.remove(org.id, userId);
+  return details;
 }
 
 /** The organization, locked: member events of one organization are serialised on its row. */

@@ -1,3 +1,4 @@
+import type { Queryable } from "../db/types.ts";
 import { uuidv7 } from "../domain/ids.ts";
 import { iamDomainName } from "../domain/org-domain.ts";
 import { alreadyExists, failedPrecondition, invalidArgument } from "../errors/usher-error.ts";
@@ -7,7 +8,6 @@ import { orgQueries } from "../queries/orgs.ts";
 import { userQueries } from "../queries/users.ts";
 import { requireGrant } from "./credential-guard.ts";
 import type { Actor, CommandDeps, WriteDetails } from "./deps.ts";
-import { joinTransaction } from "./in-transaction.ts";
 import { checkNewOrgMember, ORG_OWNER } from "./member-roles.ts";
 import { writeOrgEvents } from "./org-events.ts";
 import { type AddHumanInput, addHumanUser } from "./users.ts";
@@ -34,7 +34,7 @@ export interface AddOrgResult {
 }
 
 /**
- * v2 AddOrganization, in one transaction: the organization with its generated primary domain
+ * v2 AddOrganization, in the caller's transaction: the organization with its generated primary domain
  * (`org.added`, `org.domain.added|verified|primary.set`), the admins created or named, and
  * their memberships (`org.member.added`, default role ORG_OWNER). Order as ZITADEL's:
  * `org.create` → name (`ORG-mruNY`) → domain (`ORG-RrfXY`) → each admin's roles → name and id
@@ -43,6 +43,7 @@ export interface AddOrgResult {
  * it has no roles there yet, so its instance roles must cover them).
  */
 export async function addOrganization(
+  tx: Queryable,
   deps: CommandDeps,
   actor: Actor,
   input: AddOrgInput,
@@ -57,65 +58,62 @@ export async function addOrganization(
   for (const a of admins) checkNewOrgMember("human" in a ? "(new)" : a.userId, a.roles);
   const orgId = input.orgId?.trim() || uuidv7();
 
-  return deps.db.transaction(async (tx) => {
-    const orgs = orgQueries(tx);
-    if ((await orgs.byId(orgId)) || (await orgs.nameTaken(name)))
+  const orgs = orgQueries(tx);
+  if ((await orgs.byId(orgId)) || (await orgs.nameTaken(name)))
+    throw alreadyExists("V3-DKcYh", "Errors.Org.AlreadyExists");
+  if (await orgs.domainTaken(domain)) throw alreadyExists("V3-DKcYh", "Errors.Org.Domain.AlreadyExists");
+  const at = deps.now();
+  const by = actor.caller.userId;
+  // The row starts at sequence 1: its org.added event.
+  await orgs.insert({ id: orgId, name, primaryDomain: domain }, at).catch((e: unknown) => {
+    // A concurrent AddOrganization took the name, id or domain after the checks above.
+    if ((e as { code?: unknown }).code === "23505")
       throw alreadyExists("V3-DKcYh", "Errors.Org.AlreadyExists");
-    if (await orgs.domainTaken(domain)) throw alreadyExists("V3-DKcYh", "Errors.Org.Domain.AlreadyExists");
-    const at = deps.now();
-    const by = actor.caller.userId;
-    // The row starts at sequence 1: its org.added event.
-    await orgs.insert({ id: orgId, name, primaryDomain: domain }, at).catch((e: unknown) => {
-      // A concurrent AddOrganization took the name, id or domain after the checks above.
-      if ((e as { code?: unknown }).code === "23505")
-        throw alreadyExists("V3-DKcYh", "Errors.Org.AlreadyExists");
-      throw e;
-    });
-    await appendEvents(
-      tx,
-      { orgId, aggregateType: "org", aggregateId: orgId, lastSequence: 1, actor: by, at },
-      [{ type: "org.added", payload: { name } }],
-    );
-    let details = await writeOrgEvents(tx, orgId, by, at, [
-      { type: "org.domain.added", payload: { domain } },
-      { type: "org.domain.verified", payload: { domain } },
-      { type: "org.domain.primary.set", payload: { domain } },
-    ]);
-
-    const inTx = joinTransaction(deps, tx);
-    const createdAdmins: AddOrgResult["createdAdmins"] = [];
-    const memberships: Array<{ userId: string; roles: readonly string[] }> = [];
-    for (const admin of admins) {
-      let userId: string;
-      let home = orgId;
-      if ("human" in admin) {
-        const created = await addHumanUser(inTx, actor, { ...admin.human, orgId });
-        userId = created.userId;
-        createdAdmins.push(
-          created.emailCode === undefined ? { userId } : { userId, emailCode: created.emailCode },
-        );
-      } else {
-        userId = admin.userId;
-        const existing = await userQueries(tx).byId(userId);
-        if (!existing) throw failedPrecondition("ORG-GoXOn", "Errors.User.NotFound");
-        home = existing.orgId;
-      }
-      if (memberships.some((m) => m.userId === userId))
-        throw alreadyExists("ORG-poWwe", "Errors.Org.Member.AlreadyExists");
-      requireGrant(deps, actor.caller, { userId, orgId: home }, orgId, admin.roles);
-      memberships.push({ userId, roles: admin.roles });
-    }
-    if (memberships.length > 0) {
-      const events: NewEvent[] = memberships.map((m) => ({
-        type: "org.member.added",
-        payload: { userId: m.userId, roles: m.roles },
-      }));
-      details = await writeOrgEvents(tx, orgId, by, at, events);
-      const first = details.sequence - memberships.length + 1;
-      const members = memberQueries(tx);
-      for (const [i, m] of memberships.entries())
-        await members.insert({ orgId, userId: m.userId, roles: m.roles, sequence: first + i, at });
-    }
-    return { orgId, details, createdAdmins };
+    throw e;
   });
+  await appendEvents(
+    tx,
+    { orgId, aggregateType: "org", aggregateId: orgId, lastSequence: 1, actor: by, at },
+    [{ type: "org.added", payload: { name } }],
+  );
+  let details = await writeOrgEvents(tx, orgId, by, at, [
+    { type: "org.domain.added", payload: { domain } },
+    { type: "org.domain.verified", payload: { domain } },
+    { type: "org.domain.primary.set", payload: { domain } },
+  ]);
+
+  const createdAdmins: AddOrgResult["createdAdmins"] = [];
+  const memberships: Array<{ userId: string; roles: readonly string[] }> = [];
+  for (const admin of admins) {
+    let userId: string;
+    let home = orgId;
+    if ("human" in admin) {
+      const created = await addHumanUser(tx, deps, actor, { ...admin.human, orgId });
+      userId = created.userId;
+      createdAdmins.push(
+        created.emailCode === undefined ? { userId } : { userId, emailCode: created.emailCode },
+      );
+    } else {
+      userId = admin.userId;
+      const existing = await userQueries(tx).byId(userId);
+      if (!existing) throw failedPrecondition("ORG-GoXOn", "Errors.User.NotFound");
+      home = existing.orgId;
+    }
+    if (memberships.some((m) => m.userId === userId))
+      throw alreadyExists("ORG-poWwe", "Errors.Org.Member.AlreadyExists");
+    requireGrant(deps, actor.caller, { userId, orgId: home }, orgId, admin.roles);
+    memberships.push({ userId, roles: admin.roles });
+  }
+  if (memberships.length > 0) {
+    const events: NewEvent[] = memberships.map((m) => ({
+      type: "org.member.added",
+      payload: { userId: m.userId, roles: m.roles },
+    }));
+    details = await writeOrgEvents(tx, orgId, by, at, events);
+    const first = details.sequence - memberships.length + 1;
+    const members = memberQueries(tx);
+    for (const [i, m] of memberships.entries())
+      await members.insert({ orgId, userId: m.userId, roles: m.roles, sequence: first + i, at });
+  }
+  return { orgId, details, createdAdmins };
 }

@@ -72,7 +72,8 @@ export async function checkProof(
   }
   if (proof.kind !== "code") return undefined;
   const stored = await codeQueries(tx).get(user.orgId, user.id, "password");
-  if (!stored?.codeHash) throw failedPrecondition("COMMAND-2M9fs", "Errors.User.Code.NotFound");
+  if (!stored?.codeHash)
+    throw failedPrecondition("COMMAND-2M9fs", "Errors.User.Code.NotFound", undefined, "no_code");
   const expired = stored.expiresAt.getTime() <= deps.now().getTime();
   const outcome = await checkCode(tx, deps, user, stored, proof.code);
   if (outcome === "ok") return undefined;
@@ -82,8 +83,8 @@ export async function checkProof(
 /** The error a failed reset-code check answers with (ZITADEL's `crypto.VerifyCode` ids). */
 export function codeFailureError(failure: CodeFailure): UsherError {
   return failure === "expired"
-    ? failedPrecondition("CODE-QvUQ4P", "Errors.User.Code.Expired")
-    : invalidArgument("CODE-woT0xc", "Errors.User.Code.Invalid");
+    ? failedPrecondition("CODE-QvUQ4P", "Errors.User.Code.Expired", undefined, "invalid_code")
+    : invalidArgument("CODE-woT0xc", "Errors.User.Code.Invalid", undefined, "invalid_code");
 }
 
 /**

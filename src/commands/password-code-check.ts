@@ -1,5 +1,6 @@
 import { Code } from "@connectrpc/connect";
 import type { Caller } from "../authz/caller.ts";
+import type { Queryable } from "../db/types.ts";
 import { UsherError } from "../errors/usher-error.ts";
 import type { CommandDeps } from "./deps.ts";
 import type { PreparedPassword } from "./password-change.ts";
@@ -22,9 +23,11 @@ const REFUSALS: readonly Code[] = [Code.FailedPrecondition, Code.InvalidArgument
  * SetPassword with the reset code as proof — the same command, so the same rules (expiry,
  * attempt limit, the code ends with the new password) — for a user of the link's organization.
  * `false` for an unknown user, a user of another organization, a wrong, expired or used code
- * alike; the page checked the password policy before.
+ * alike (a failed check is still recorded: the caller's transaction commits when this answers);
+ * the page checked the password policy before.
  */
 export async function setPasswordWithCode(
+  tx: Queryable,
   deps: CommandDeps,
   orgId: string,
   userId: string,
@@ -34,6 +37,7 @@ export async function setPasswordWithCode(
   try {
     const actor = { caller: END_USER, orgId };
     await setPreparedPassword(
+      tx,
       deps,
       actor,
       userId,

@@ -1,3 +1,4 @@
+import type { Queryable } from "../db/types.ts";
 import { uuidv7 } from "../domain/ids.ts";
 import { hashToken, newToken } from "../domain/tokens.ts";
 import { failedPrecondition, invalidArgument, notFound } from "../errors/usher-error.ts";
@@ -21,6 +22,7 @@ export const PAT_SCOPES = ["openid", "urn:zitadel:iam:user:metadata", "urn:zitad
  * (`AUTHZ-Esc4lt`, Usher's rule: a token can do nothing its creator may not).
  */
 export async function addPersonalAccessToken(
+  tx: Queryable,
   deps: CommandDeps,
   actor: Actor,
   userId: string,
@@ -30,33 +32,31 @@ export async function addPersonalAccessToken(
   const expiresAt = expirationDate ?? NO_EXPIRY;
   if (expiresAt.getTime() < deps.now().getTime())
     throw invalidArgument("DOMAIN-dv3t5", "Errors.AuthNKey.ExpireBeforeNow");
-  return deps.db.transaction(async (tx) => {
-    const user = await lockUserInOrg(tx, userId, actor.orgId);
-    deps.authz.require(actor.caller, "user.token.write", { orgId: actor.orgId, userId }, "AUTH-5mWD2");
-    if (!user) throw failedPrecondition("COMMAND-Dggw2", "Errors.User.NotFound");
-    if (user.type !== "machine") throw failedPrecondition("COMMAND-Df2f1", "Errors.User.WrongType");
-    await requireCredentialOf(tx, deps, actor.caller, user);
-    const at = deps.now();
-    const tokenId = uuidv7(at.getTime());
-    const token = newToken();
-    const details = await writeUserEvents(tx, user, actor.caller.userId, at, [
-      {
-        type: "user.personal.access.token.added",
-        payload: { tokenId, expiration: expiresAt.toISOString(), scopes: PAT_SCOPES },
-      },
-    ]);
-    await tokenQueries(tx).insertPat({
-      id: tokenId,
-      orgId: user.orgId,
-      userId: user.id,
-      tokenHash: hashToken(token),
-      expiresAt,
-      scopes: PAT_SCOPES,
-      sequence: details.sequence,
-      at,
-    });
-    return { tokenId, token, details };
+  const user = await lockUserInOrg(tx, userId, actor.orgId);
+  deps.authz.require(actor.caller, "user.token.write", { orgId: actor.orgId, userId }, "AUTH-5mWD2");
+  if (!user) throw failedPrecondition("COMMAND-Dggw2", "Errors.User.NotFound");
+  if (user.type !== "machine") throw failedPrecondition("COMMAND-Df2f1", "Errors.User.WrongType");
+  await requireCredentialOf(tx, deps, actor.caller, user);
+  const at = deps.now();
+  const tokenId = uuidv7(at.getTime());
+  const token = newToken();
+  const details = await writeUserEvents(tx, user, actor.caller.userId, at, [
+    {
+      type: "user.personal.access.token.added",
+      payload: { tokenId, expiration: expiresAt.toISOString(), scopes: PAT_SCOPES },
+    },
+  ]);
+  await tokenQueries(tx).insertPat({
+    id: tokenId,
+    orgId: user.orgId,
+    userId: user.id,
+    tokenHash: hashToken(token),
+    expiresAt,
+    scopes: PAT_SCOPES,
+    sequence: details.sequence,
+    at,
   });
+  return { tokenId, token, details };
 }
 
 /**
@@ -65,6 +65,7 @@ export async function addPersonalAccessToken(
  * (`COMMAND-4m77G`). The token stops authenticating when the transaction commits.
  */
 export async function removePersonalAccessToken(
+  tx: Queryable,
   deps: CommandDeps,
   actor: Actor,
   userId: string,
@@ -72,17 +73,15 @@ export async function removePersonalAccessToken(
 ): Promise<WriteDetails> {
   if (!userId) throw invalidArgument("COMMAND-0pzb1", "Errors.User.UserIDMissing");
   if (!tokenId) throw invalidArgument("COMMAND-68xm2o", "Errors.IDMissing");
-  return deps.db.transaction(async (tx) => {
-    const user = await lockUserInOrg(tx, userId, actor.orgId);
-    deps.authz.require(actor.caller, "user.token.write", { orgId: actor.orgId, userId }, "AUTH-5mWD2");
-    const tokens = tokenQueries(tx);
-    if (!user || !(await tokens.patExists(user.orgId, user.id, tokenId)))
-      throw notFound("COMMAND-4m77G", "Errors.User.PAT.NotFound");
-    const at = deps.now();
-    const details = await writeUserEvents(tx, user, actor.caller.userId, at, [
-      { type: "user.personal.access.token.removed", payload: { tokenId } },
-    ]);
-    await tokens.revoke(tokenId, at);
-    return details;
-  });
+  const user = await lockUserInOrg(tx, userId, actor.orgId);
+  deps.authz.require(actor.caller, "user.token.write", { orgId: actor.orgId, userId }, "AUTH-5mWD2");
+  const tokens = tokenQueries(tx);
+  if (!user || !(await tokens.patExists(user.orgId, user.id, tokenId)))
+    throw notFound("COMMAND-4m77G", "Errors.User.PAT.NotFound");
+  const at = deps.now();
+  const details = await writeUserEvents(tx, user, actor.caller.userId, at, [
+    { type: "user.personal.access.token.removed", payload: { tokenId } },
+  ]);
+  await tokens.revoke(tokenId, at);
+  return details;
 }

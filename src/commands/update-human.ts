@@ -1,4 +1,6 @@
 import type { Action } from "../authz/authorizer.ts";
+import { keepWrites } from "../db/keep-writes.ts";
+import type { Queryable } from "../db/types.ts";
 import { normalizeEmail } from "../domain/email.ts";
 import { passwordPolicyOf } from "../domain/password-policy.ts";
 import { isSupportedHash } from "../domain/passwords.ts";
@@ -6,6 +8,7 @@ import { type ProfileUpdate, profileChange } from "../domain/profile-change.ts";
 import { checkUrlTemplate } from "../domain/url-template.ts";
 import { type User, UserState } from "../domain/user.ts";
 import { alreadyExists, failedPrecondition, invalidArgument, notFound } from "../errors/usher-error.ts";
+import { type Enqueued, enqueueMessages } from "../outbox/enqueue.ts";
 import type { NewEvent } from "../queries/events.ts";
 import { userUpdates } from "../queries/user-updates.ts";
 import { requireCredentialOf } from "./credential-guard.ts";
@@ -14,7 +17,6 @@ import { changeEmail, type EmailDelivery, emailAction, markEmailVerified } from 
 import type { CodeResult } from "./email-codes.ts";
 import { lockHuman } from "./load-user.ts";
 import {
-  type CodeFailure,
   checkProof,
   codeFailureError,
   type NewPassword,
@@ -38,9 +40,11 @@ export interface UpdateHumanInput {
  * hash format, empty password) → user (NOT_FOUND `COMMAND-ugjs0upun6`) → permission for each
  * part sent → for an email or an unproven password, every permission of the user
  * (`AUTHZ-Esc4lt`) → username, profile, email, password in that order → one transaction of events.
- * Unchanged values write nothing; a failed reset-code check is committed before its error.
+ * Unchanged values write nothing; a failed reset-code check is kept (`keepWrites`) before its error. Runs in the caller's
+ * transaction.
  */
 export async function updateHumanUser(
+  tx: Queryable,
   deps: CommandDeps,
   actor: Actor,
   userId: string,
@@ -57,62 +61,61 @@ export async function updateHumanUser(
     ? await preparePassword(pw.password, passwordPolicyOf(deps.config))
     : undefined;
 
-  const outcome = await deps.db.transaction(async (tx) => {
-    const user = await lockHuman(tx, userId);
-    if (!user) throw notFound("COMMAND-ugjs0upun6", "Errors.User.NotFound");
-    const target = { orgId: user.orgId, userId: user.id, email: user.email };
-    for (const action of actionsFor(actor, user, input))
-      deps.authz.require(actor.caller, action, target, "AUTH-AWfge");
-    // A new address (where reset codes go) or a password without proof: the user's credential.
-    if (input.email || pw?.proof.kind === "none") await requireCredentialOf(tx, deps, actor.caller, user);
+  const user = await lockHuman(tx, userId);
+  if (!user) throw notFound("COMMAND-ugjs0upun6", "Errors.User.NotFound");
+  const target = { orgId: user.orgId, userId: user.id, email: user.email };
+  for (const action of actionsFor(actor, user, input))
+    deps.authz.require(actor.caller, action, target, "AUTH-AWfge");
+  // A new address (where reset codes go) or a password without proof: the user's credential.
+  if (input.email || pw?.proof.kind === "none") await requireCredentialOf(tx, deps, actor.caller, user);
 
-    const updates = userUpdates(tx);
-    const username =
-      input.username !== undefined && input.username !== user.username ? input.username : undefined;
-    if (username !== undefined && (await updates.usernameTakenByOther(username, user.id)))
-      throw alreadyExists("V3-DKcYh", "Errors.User.AlreadyExists");
-    const profile = input.profile ? profileChange(user, input.profile) : undefined;
-    if (pw && user.state === UserState.Initial)
-      throw failedPrecondition("COMMAND-M9dse", "Errors.User.NotInitialised");
-    const failure = pw ? await checkProof(tx, deps, user, pw.proof) : undefined;
-    if (failure) return { failure } as { failure: CodeFailure };
-    if (prepared?.policyError) throw prepared.policyError;
+  const updates = userUpdates(tx);
+  const username =
+    input.username !== undefined && input.username !== user.username ? input.username : undefined;
+  if (username !== undefined && (await updates.usernameTakenByOther(username, user.id)))
+    throw alreadyExists("V3-DKcYh", "Errors.User.AlreadyExists");
+  const profile = input.profile ? profileChange(user, input.profile) : undefined;
+  if (pw && user.state === UserState.Initial)
+    throw failedPrecondition("COMMAND-M9dse", "Errors.User.NotInitialised");
+  const failure = pw ? await checkProof(tx, deps, user, pw.proof) : undefined;
+  if (failure) throw keepWrites(codeFailureError(failure));
+  if (prepared?.policyError) throw prepared.policyError;
 
-    // Every check passed: write the parts in ZITADEL's order.
-    const at = deps.now();
-    const events: NewEvent[] = [];
-    let code: string | undefined;
-    if (username !== undefined) {
-      await updates.apply(user.orgId, user.id, { username });
-      events.push({
-        type: "user.username.changed",
-        payload: { userName: username, oldUserName: user.username },
-      });
+  // Every check passed: write the parts in ZITADEL's order.
+  const at = deps.now();
+  const events: NewEvent[] = [];
+  let code: string | undefined;
+  const messages: Enqueued[] = [];
+  if (username !== undefined) {
+    await updates.apply(user.orgId, user.id, { username });
+    events.push({
+      type: "user.username.changed",
+      payload: { userName: username, oldUserName: user.username },
+    });
+  }
+  if (profile?.event) {
+    await updates.apply(user.orgId, user.id, profile.patch);
+    events.push(profile.event);
+  }
+  if (address !== undefined && delivery) {
+    if (address !== user.email) {
+      const change = await changeEmail(tx, deps, user, address, delivery);
+      await updates.apply(user.orgId, user.id, change.patch);
+      events.push(...change.events);
+      messages.push(...change.messages);
+      code = change.code;
+    } else if (delivery.kind === "verified" && !user.emailVerified) {
+      events.push(await markEmailVerified(tx, user));
+      await updates.apply(user.orgId, user.id, { emailVerified: true });
     }
-    if (profile?.event) {
-      await updates.apply(user.orgId, user.id, profile.patch);
-      events.push(profile.event);
-    }
-    if (address !== undefined && delivery) {
-      if (address !== user.email) {
-        const change = await changeEmail(tx, deps, user, address, delivery);
-        await updates.apply(user.orgId, user.id, change.patch);
-        events.push(...change.events);
-        code = change.code;
-      } else if (delivery.kind === "verified" && !user.emailVerified) {
-        events.push(await markEmailVerified(tx, user));
-        await updates.apply(user.orgId, user.id, { emailVerified: true });
-      }
-    }
-    if (prepared) events.push(await storePassword(tx, user, prepared, at));
-    if (events.length === 0) {
-      return { details: { sequence: user.sequence, changeDate: user.updatedAt, resourceOwner: user.orgId } };
-    }
-    const details = await writeUserEvents(tx, user, actor.caller.userId, at, events, { last: true });
-    return code === undefined ? { details } : { details, code };
-  });
-  if ("failure" in outcome) throw codeFailureError(outcome.failure);
-  return outcome;
+  }
+  if (prepared) events.push(await storePassword(tx, user, prepared, at));
+  if (events.length === 0) {
+    return { details: { sequence: user.sequence, changeDate: user.updatedAt, resourceOwner: user.orgId } };
+  }
+  const details = await writeUserEvents(tx, user, actor.caller.userId, at, events);
+  await enqueueMessages(tx, messages);
+  return code === undefined ? { details } : { details, code };
 }
 
 /**

@@ -5,9 +5,10 @@ import type { WriteDetails } from "./deps.ts";
 
 /**
  * Appends events to a locked user's stream and advances its sequence in one step; every
- * write command ends here so `details.sequence` is the per-user sequence ZITADEL reports.
- * `last` makes the write the transaction's last statement (it commits with it): for commands
- * that return right after it.
+ * write command ends here so `details.sequence` is the per-user sequence ZITADEL reports. The
+ * append is pipelined by the transaction (nobody reads its rows): the sequence is the locked
+ * user's plus the number of events, so a command that writes twice passes the user with the
+ * sequence the first write answered.
  */
 export async function writeUserEvents(
   tx: Queryable,
@@ -15,11 +16,10 @@ export async function writeUserEvents(
   actor: string,
   at: Date,
   events: readonly NewEvent[],
-  options: { emailVerified?: boolean; last?: boolean } = {},
+  options: { emailVerified?: boolean } = {},
 ): Promise<WriteDetails> {
   if (events.length === 0) return { sequence: user.sequence, changeDate: at, resourceOwner: user.orgId };
   const e = { orgId: user.orgId, userId: user.id, actor, at, emailVerified: options.emailVerified };
-  const sequence = await appendUserEvents(tx, e, events, { last: options.last === true });
-  if (sequence === undefined) throw new Error(`user ${user.id} vanished during a command`);
-  return { sequence, changeDate: at, resourceOwner: user.orgId };
+  await appendUserEvents(tx, e, events);
+  return { sequence: user.sequence + events.length, changeDate: at, resourceOwner: user.orgId };
 }

@@ -1,3 +1,4 @@
+import type { Queryable } from "../db/types.ts";
 import { STATE_CHANGES, type StateChange } from "../domain/user-transitions.ts";
 import { failedPrecondition, notFound } from "../errors/usher-error.ts";
 import { outboxQueries } from "../queries/outbox.ts";
@@ -14,22 +15,21 @@ import { writeUserEvents } from "./user-events.ts";
  * organization (no self-service), then the state and its event.
  */
 export async function changeUserState(
+  tx: Queryable,
   deps: CommandDeps,
   actor: Actor,
   userId: string,
   change: StateChange,
 ): Promise<WriteDetails> {
   const rule = STATE_CHANGES[change];
-  return deps.db.transaction(async (tx) => {
-    const user = await userQueries(tx).lockById(userId);
-    if (!user) throw notFound(rule.notFoundId, "Errors.User.NotFound");
-    const refusal = rule.refuse(user.state);
-    if (refusal) throw failedPrecondition(refusal.id, refusal.key);
-    const target = { orgId: user.orgId, userId: user.id, email: user.email };
-    deps.authz.require(actor.caller, "user.write", target, "AUTH-AWfge");
-    await userUpdates(tx).apply(user.orgId, user.id, { state: rule.to });
-    return writeUserEvents(tx, user, actor.caller.userId, deps.now(), [{ type: rule.event }], { last: true });
-  });
+  const user = await userQueries(tx).lockById(userId);
+  if (!user) throw notFound(rule.notFoundId, "Errors.User.NotFound");
+  const refusal = rule.refuse(user.state);
+  if (refusal) throw failedPrecondition(refusal.id, refusal.key);
+  const target = { orgId: user.orgId, userId: user.id, email: user.email };
+  deps.authz.require(actor.caller, "user.write", target, "AUTH-AWfge");
+  await userUpdates(tx).apply(user.orgId, user.id, { state: rule.to });
+  return writeUserEvents(tx, user, actor.caller.userId, deps.now(), [{ type: rule.event }]);
 }
 
 /**
@@ -38,17 +38,20 @@ export async function changeUserState(
  * undelivered messages (their codes are wiped), and removes the row with its codes, tokens and
  * memberships: the user is "not found" from then on and its username is free.
  */
-export async function deleteUser(deps: CommandDeps, actor: Actor, userId: string): Promise<WriteDetails> {
-  return deps.db.transaction(async (tx) => {
-    const user = await userQueries(tx).lockById(userId);
-    if (!user) throw notFound("COMMAND-bd4ir1mblj", "Errors.User.NotFound");
-    const action = actor.caller.userId === user.id ? "user.self.delete" : "user.delete";
-    const target = { orgId: user.orgId, userId: user.id, email: user.email };
-    deps.authz.require(actor.caller, action, target, "AUTH-AWfge");
-    const at = deps.now();
-    const details = await writeUserEvents(tx, user, actor.caller.userId, at, [{ type: "user.removed" }]);
-    await outboxQueries(tx).cancelForUser(user.orgId, user.id, at);
-    await userUpdates(tx).remove(user.orgId, user.id);
-    return details;
-  });
+export async function deleteUser(
+  tx: Queryable,
+  deps: CommandDeps,
+  actor: Actor,
+  userId: string,
+): Promise<WriteDetails> {
+  const user = await userQueries(tx).lockById(userId);
+  if (!user) throw notFound("COMMAND-bd4ir1mblj", "Errors.User.NotFound");
+  const action = actor.caller.userId === user.id ? "user.self.delete" : "user.delete";
+  const target = { orgId: user.orgId, userId: user.id, email: user.email };
+  deps.authz.require(actor.caller, action, target, "AUTH-AWfge");
+  const at = deps.now();
+  const details = await writeUserEvents(tx, user, actor.caller.userId, at, [{ type: "user.removed" }]);
+  await outboxQueries(tx).cancelForUser(user.orgId, user.id, at);
+  await userUpdates(tx).remove(user.orgId, user.id);
+  return details;
 }

@@ -1,7 +1,10 @@
+import { keepWrites } from "../db/keep-writes.ts";
+import type { Queryable } from "../db/types.ts";
 import { passwordPolicyOf } from "../domain/password-policy.ts";
 import { checkUrlTemplate } from "../domain/url-template.ts";
 import { UserState } from "../domain/user.ts";
 import { failedPrecondition, notFound, UsherError } from "../errors/usher-error.ts";
+import { enqueueMessages } from "../outbox/enqueue.ts";
 import { issueCode } from "./code-mail.ts";
 import { requireCredentialOf } from "./credential-guard.ts";
 import type { Actor, CommandDeps, WriteDetails } from "./deps.ts";
@@ -30,50 +33,49 @@ export type ResetDelivery = { kind: "send"; urlTemplate?: string | undefined } |
  * permission the user holds (`AUTHZ-Esc4lt`).
  */
 export async function passwordReset(
+  tx: Queryable,
   deps: CommandDeps,
   actor: Actor,
   userId: string,
   delivery: ResetDelivery,
 ): Promise<CodeResult> {
   if (delivery.kind === "send" && delivery.urlTemplate) checkUrlTemplate(delivery.urlTemplate);
-  return deps.db.transaction(async (tx) => {
-    const user = await lockHuman(tx, userId);
-    if (!user) throw notFound("COMMAND-SAF4f", "Errors.User.NotFound");
-    if (user.state === UserState.Initial)
-      throw failedPrecondition("COMMAND-Sfe4g", "Errors.User.NotInitialised");
-    const action = delivery.kind === "return" ? "user.password.reset.return" : "user.password.reset.send";
-    deps.authz.require(
-      actor.caller,
-      action,
-      { orgId: user.orgId, userId: user.id, email: user.email },
-      "AUTH-AWfge",
-    );
-    // A returned code sets the password: the caller obtains the user's credential.
-    if (delivery.kind === "return") await requireCredentialOf(tx, deps, actor.caller, user);
-    const urlTemplate = delivery.kind === "send" ? (delivery.urlTemplate ?? "") : "";
-    const codeReturned = delivery.kind === "return";
-    // Usher has no separate password-code lifetime yet; ZITADEL's default equals the email code's (1 h).
-    const ttl = deps.config.passwordCodeTtl;
-    const issued = await issueCode(tx, deps, user, "password", "PasswordReset", ttl, 6, {
-      urlTemplate,
-      applicationName: "",
-      authRequestId: "",
-      codeReturned,
-    });
-    const details = await writeUserEvents(tx, user, actor.caller.userId, deps.now(), [
-      {
-        type: "user.human.password.code.added",
-        code: issued.write,
-        payload: {
-          expiry: ttl * 1_000_000,
-          notificationType: 0,
-          url_template: urlTemplate,
-          code_returned: codeReturned,
-        },
-      },
-    ]);
-    return codeReturned ? { details, code: issued.code } : { details };
+  const user = await lockHuman(tx, userId);
+  if (!user) throw notFound("COMMAND-SAF4f", "Errors.User.NotFound", undefined, "user_not_found");
+  if (user.state === UserState.Initial)
+    throw failedPrecondition("COMMAND-Sfe4g", "Errors.User.NotInitialised");
+  const action = delivery.kind === "return" ? "user.password.reset.return" : "user.password.reset.send";
+  deps.authz.require(
+    actor.caller,
+    action,
+    { orgId: user.orgId, userId: user.id, email: user.email },
+    "AUTH-AWfge",
+  );
+  // A returned code sets the password: the caller obtains the user's credential.
+  if (delivery.kind === "return") await requireCredentialOf(tx, deps, actor.caller, user);
+  const urlTemplate = delivery.kind === "send" ? (delivery.urlTemplate ?? "") : "";
+  const codeReturned = delivery.kind === "return";
+  // Usher has no separate password-code lifetime yet; ZITADEL's default equals the email code's (1 h).
+  const ttl = deps.config.passwordCodeTtl;
+  const issued = await issueCode(tx, deps, user, "password", "PasswordReset", ttl, 6, {
+    urlTemplate,
+    applicationName: "",
+    authRequestId: "",
+    codeReturned,
   });
+  const details = await writeUserEvents(tx, user, actor.caller.userId, deps.now(), [
+    {
+      type: "user.human.password.code.added",
+      payload: {
+        expiry: ttl * 1_000_000,
+        notificationType: 0,
+        url_template: urlTemplate,
+        code_returned: codeReturned,
+      },
+    },
+  ]);
+  await enqueueMessages(tx, issued.messages);
+  return codeReturned ? { details, code: issued.code } : { details };
 }
 
 /**
@@ -81,17 +83,19 @@ export async function passwordReset(
  * (`COMMAND-M9dse`) → the proof: a reset code (`COMMAND-2M9fs` none, `CODE-QvUQ4P` expired,
  * `CODE-woT0xc` wrong), the current password, or else `user.password.set` and every permission
  * the user holds (`AUTHZ-Esc4lt`) → complexity
- * (`DOMAIN-…`) → `password.changed {changeRequired}`. A failed code check is committed first.
+ * (`DOMAIN-…`) → `password.changed {changeRequired}`. A failed code check is kept (`keepWrites`).
  */
 export async function setPassword(
+  tx: Queryable,
   deps: CommandDeps,
   actor: Actor,
   userId: string,
   password: NewPassword,
   proof: PasswordProof,
 ): Promise<WriteDetails> {
+  // Hashed before the first statement: the transaction takes a connection only then.
   const prepared = await preparePassword(password, passwordPolicyOf(deps.config));
-  return setPreparedPassword(deps, actor, userId, prepared, proof);
+  return setPreparedPassword(tx, deps, actor, userId, prepared, proof);
 }
 
 /**
@@ -104,6 +108,7 @@ export async function setPassword(
  * (`CODE-woT0xc`), with nothing written; callers who may read it keep ZITADEL's errors.
  */
 export async function setPreparedPassword(
+  tx: Queryable,
   deps: CommandDeps,
   actor: Actor,
   userId: string,
@@ -111,36 +116,35 @@ export async function setPreparedPassword(
   proof: PasswordProof,
   orgId?: string,
 ): Promise<WriteDetails> {
-  const outcome = await deps.db.transaction(async (tx) => {
-    const found = await lockHuman(tx, userId);
-    const user = orgId === undefined || found?.orgId === orgId ? found : undefined;
-    const known = proof.kind !== "code" || mayKnowUser(deps, actor.caller, user, userId);
-    /** ZITADEL's error for a caller who may know the user, else the wrong code's. */
-    const refuse = (e: UsherError): { failure: CodeFailure } => {
-      if (known) throw e;
-      return { failure: "wrong" };
-    };
-    if (!user) return refuse(failedPrecondition("COMMAND-G8dh3", "Errors.User.Password.NotFound"));
-    if (user.state === UserState.Initial)
-      return refuse(failedPrecondition("COMMAND-M9dse", "Errors.User.NotInitialised"));
-    if (proof.kind === "none") {
-      const target = { orgId: user.orgId, userId: user.id, email: user.email };
-      deps.authz.require(actor.caller, "user.password.set", target, "AUTH-AWfge");
-      await requireCredentialOf(tx, deps, actor.caller, user);
-    }
-    let failure: CodeFailure | undefined;
-    try {
-      failure = await checkProof(tx, deps, user, proof);
-    } catch (e) {
-      // No pending code (`COMMAND-2M9fs`) would tell a stranger that the user exists.
-      if (e instanceof UsherError && e.id === "COMMAND-2M9fs") return refuse(e);
-      throw e;
-    }
-    if (failure) return { failure };
-    const at = deps.now();
-    const event = await storePassword(tx, user, prepared, at);
-    return { details: await writeUserEvents(tx, user, actor.caller.userId, at, [event], { last: true }) };
-  });
-  if ("failure" in outcome) throw codeFailureError(outcome.failure);
-  return outcome.details;
+  const found = await lockHuman(tx, userId);
+  const user = orgId === undefined || found?.orgId === orgId ? found : undefined;
+  const known = proof.kind !== "code" || mayKnowUser(deps, actor.caller, user, userId);
+  /** ZITADEL's error for a caller who may know the user, else the wrong code's. */
+  const refuse = (e: UsherError): never => {
+    throw known ? e : codeFailureError("wrong");
+  };
+  if (!user)
+    return refuse(
+      failedPrecondition("COMMAND-G8dh3", "Errors.User.Password.NotFound", undefined, "user_not_found"),
+    );
+  if (user.state === UserState.Initial)
+    return refuse(failedPrecondition("COMMAND-M9dse", "Errors.User.NotInitialised"));
+  if (proof.kind === "none") {
+    const target = { orgId: user.orgId, userId: user.id, email: user.email };
+    deps.authz.require(actor.caller, "user.password.set", target, "AUTH-AWfge");
+    await requireCredentialOf(tx, deps, actor.caller, user);
+  }
+  let failure: CodeFailure | undefined;
+  try {
+    failure = await checkProof(tx, deps, user, proof);
+  } catch (e) {
+    // No pending code (`COMMAND-2M9fs`) would tell a stranger that the user exists.
+    if (e instanceof UsherError && e.reason === "no_code") return refuse(e);
+    throw e;
+  }
+  // A failed code check counts against the code: it is kept.
+  if (failure) throw keepWrites(codeFailureError(failure));
+  const at = deps.now();
+  const event = await storePassword(tx, user, prepared, at);
+  return writeUserEvents(tx, user, actor.caller.userId, at, [event]);
 }

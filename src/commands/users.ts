@@ -1,3 +1,4 @@
+import type { Queryable } from "../db/types.ts";
 import { normalizeEmail } from "../domain/email.ts";
 import { uuidv7 } from "../domain/ids.ts";
 import { checkPasswordPolicy, passwordPolicyOf } from "../domain/password-policy.ts";
@@ -5,10 +6,11 @@ import { hashPassword, isSupportedHash } from "../domain/passwords.ts";
 import { checkUrlTemplate } from "../domain/url-template.ts";
 import { defaultDisplayName, type User, UserState } from "../domain/user.ts";
 import { alreadyExists, failedPrecondition, invalidArgument } from "../errors/usher-error.ts";
+import { type Enqueued, enqueueMessages } from "../outbox/enqueue.ts";
 import type { NewEvent } from "../queries/events.ts";
 import { type UsernameScope, userQueries } from "../queries/users.ts";
-import { issueCode } from "./code-mail.ts";
 import type { Actor, CommandDeps, WriteDetails } from "./deps.ts";
+import { addEmailCode } from "./email-change.ts";
 import { writeUserEvents } from "./user-events.ts";
 
 export type EmailVerification =
@@ -44,6 +46,7 @@ const LANGUAGE = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
  * a code (mailed or returned), or neither. Check order as ZITADEL's.
  */
 export async function addHumanUser(
+  tx: Queryable,
   deps: CommandDeps,
   actor: Actor,
   input: AddHumanInput,
@@ -62,70 +65,66 @@ export async function addHumanUser(
   const userId = input.userId?.trim() || uuidv7();
   const username = input.username?.trim() || email;
   if (pw && "plain" in pw) checkPasswordPolicy(passwordPolicyOf(deps.config), pw.plain);
-  // Hash outside the transaction: it is the slow part and needs no lock.
+  // Hashed before the first statement: it is the slow part and needs no lock.
   const passwordHash = pw ? ("plain" in pw ? await hashPassword(pw.plain) : pw.hash) : null;
 
-  return deps.db.transaction(async (tx) => {
-    const users = userQueries(tx);
-    const check = await users.creationCheck(input.orgId, userId, username, input.usernameScope);
-    if (!check.orgActive) throw failedPrecondition("COMMAND-QXPGs", "Errors.Org.NotFound");
-    if (check.idTaken) throw failedPrecondition("COMMAND-7yiox1isql", "Errors.User.AlreadyExisting");
-    if (check.usernameTaken) throw alreadyExists("V3-DKcYh", "Errors.User.AlreadyExists");
-    const at = deps.now();
-    const v = input.verification;
-    const user: User = {
-      orgId: input.orgId,
-      id: userId,
-      type: "human",
-      state: UserState.Active,
-      username,
-      givenName,
-      familyName,
-      nickName: input.nickName ?? "",
-      displayName: input.displayName?.trim() || defaultDisplayName(givenName, familyName, email, username),
-      preferredLanguage:
-        input.preferredLanguage && LANGUAGE.test(input.preferredLanguage) ? input.preferredLanguage : "und",
-      gender: input.gender ?? 0,
-      email,
-      emailVerified: v.kind === "verified" && v.verified,
-      phone: "",
-      phoneVerified: false,
-      passwordHash,
-      passwordChangeRequired: pw?.changeRequired ?? false,
-      passwordChangedAt: passwordHash ? at : null,
-      // A deleted user's id may be taken again (as in ZITADEL); its events stay, so its stream continues.
-      sequence: check.lastSequence,
-      createdAt: at,
-      updatedAt: at,
-    };
-    const sendsCode = !user.emailVerified && v.kind !== "verified";
-    await users.insert(user, input.usernameScope);
-    const events: NewEvent[] = [{ type: "user.human.added", payload: addedPayload(user) }];
-    let emailCode: string | undefined;
-    if (user.emailVerified) events.push({ type: "user.human.email.verified" });
-    if (sendsCode) {
-      const urlTemplate = v.kind === "send" ? (v.urlTemplate ?? "") : "";
-      const codeReturned = v.kind === "return";
-      const issued = await issueCode(tx, deps, user, "email", "VerifyEmail", deps.config.emailCodeTtl, 6, {
-        urlTemplate,
-        applicationName: "",
-        authRequestId: "",
-        codeReturned,
-      });
-      if (codeReturned) emailCode = issued.code;
-      events.push({
-        type: "user.human.email.code.added",
-        code: issued.write,
-        payload: {
-          expiry: deps.config.emailCodeTtl * 1_000_000,
-          url_template: urlTemplate,
-          code_returned: codeReturned,
-        },
-      });
-    }
-    const details = await writeUserEvents(tx, user, actor.caller.userId, at, events, { last: true });
-    return emailCode === undefined ? { userId, details, user } : { userId, details, emailCode, user };
-  });
+  const users = userQueries(tx);
+  const check = await users.creationCheck(input.orgId, userId, username, input.usernameScope);
+  if (!check.orgActive) throw failedPrecondition("COMMAND-QXPGs", "Errors.Org.NotFound");
+  if (check.idTaken) throw failedPrecondition("COMMAND-7yiox1isql", "Errors.User.AlreadyExisting");
+  if (check.usernameTaken) throw alreadyExists("V3-DKcYh", "Errors.User.AlreadyExists");
+  const at = deps.now();
+  const v = input.verification;
+  const user: User = {
+    orgId: input.orgId,
+    id: userId,
+    type: "human",
+    state: UserState.Active,
+    username,
+    givenName,
+    familyName,
+    nickName: input.nickName ?? "",
+    displayName: input.displayName?.trim() || defaultDisplayName(givenName, familyName, email, username),
+    preferredLanguage:
+      input.preferredLanguage && LANGUAGE.test(input.preferredLanguage) ? input.preferredLanguage : "und",
+    gender: input.gender ?? 0,
+    email,
+    emailVerified: v.kind === "verified" && v.verified,
+    phone: "",
+    phoneVerified: false,
+    passwordHash,
+    passwordChangeRequired: pw?.changeRequired ?? false,
+    passwordChangedAt: passwordHash ? at : null,
+    // A deleted user's id may be taken again (as in ZITADEL); its events stay, so its stream continues.
+    sequence: check.lastSequence,
+    createdAt: at,
+    updatedAt: at,
+  };
+  const sendsCode = !user.emailVerified && v.kind !== "verified";
+  await users.insert(user, input.usernameScope);
+  const events: NewEvent[] = [{ type: "user.human.added", payload: addedPayload(user) }];
+  let emailCode: string | undefined;
+  const messages: Enqueued[] = [];
+  if (user.emailVerified) events.push({ type: "user.human.email.verified" });
+  if (sendsCode) {
+    const added = await addEmailCode(
+      tx,
+      deps,
+      user,
+      v.kind === "return"
+        ? { kind: "return" }
+        : { kind: "send", urlTemplate: v.kind === "send" ? v.urlTemplate : "" },
+    );
+    emailCode = added.code;
+    messages.push(...added.messages);
+    events.push(added.event);
+  }
+  const details = await writeUserEvents(tx, user, actor.caller.userId, at, events);
+  await enqueueMessages(tx, messages);
+  const created = { ...user, sequence: details.sequence };
+  return emailCode === undefined
+    ? { userId, details, user: created }
+    : { userId, details, emailCode, user: created };
 }
 
 function addedPayload(u: User): Record<string, unknown> {

@@ -1,8 +1,9 @@
+import type { Queryable } from "../db/types.ts";
 import { normalizeEmail } from "../domain/email.ts";
 import { type PasswordPolicy, passwordPolicyOf } from "../domain/password-policy.ts";
 import { invalidArgument } from "../errors/usher-error.ts";
+import { enqueueMessages } from "../outbox/enqueue.ts";
 import type { Actor, CommandDeps, WriteDetails } from "./deps.ts";
-import { joinTransaction } from "./in-transaction.ts";
 import { addInitCode } from "./init-codes.ts";
 import { lockHuman } from "./load-user.ts";
 import { type NewPassword, preparePassword } from "./password-change.ts";
@@ -33,9 +34,10 @@ export type V1Creation = "add" | "import";
  * (`COMMAND-00p2b`) → names → email — then password complexity (`DOMAIN-…`), then v2's
  * creation (hash format, organization, unique username `V3-DKcYh`). The user gets
  * `user.human.added` (+ `email.verified`) and, when the email is unverified or there is no
- * password, an init code: it is INITIAL and the InitCode mail is queued. One transaction.
+ * password, an init code: it is INITIAL and the InitCode mail is queued. All in the caller's transaction.
  */
 export async function addHumanV1(
+  tx: Queryable,
   deps: CommandDeps,
   actor: Actor,
   input: V1HumanInput,
@@ -53,28 +55,26 @@ export async function addHumanV1(
   // Hashed before the transaction (argon2id is the slow part); an imported hash is kept as
   // given and its format checked by addHumanUser.
   const password = input.password && (await preparedPassword(input.password, passwordPolicyOf(deps.config)));
-  return deps.db.transaction(async (tx) => {
-    const joined = joinTransaction(deps, tx);
-    const created = await addHumanUser(joined, actor, {
-      orgId: input.orgId,
-      username,
-      givenName: input.firstName,
-      familyName: input.lastName,
-      nickName: input.nickName,
-      displayName: input.displayName,
-      preferredLanguage: input.preferredLanguage,
-      gender: input.gender,
-      email: input.email,
-      verification: { kind: "verified", verified: input.emailVerified },
-      password,
-    });
-    if (input.emailVerified && input.password) return created;
-    const user = await lockHuman(tx, created.userId);
-    if (!user) throw new Error(`user ${created.userId} vanished during its creation`);
-    const event = await addInitCode(tx, deps, user, "");
-    const details = await writeUserEvents(tx, user, actor.caller.userId, deps.now(), [event], { last: true });
-    return { userId: created.userId, details };
+  const created = await addHumanUser(tx, deps, actor, {
+    orgId: input.orgId,
+    username,
+    givenName: input.firstName,
+    familyName: input.lastName,
+    nickName: input.nickName,
+    displayName: input.displayName,
+    preferredLanguage: input.preferredLanguage,
+    gender: input.gender,
+    email: input.email,
+    verification: { kind: "verified", verified: input.emailVerified },
+    password,
   });
+  if (input.emailVerified && input.password) return created;
+  const user = await lockHuman(tx, created.userId);
+  if (!user) throw new Error(`user ${created.userId} vanished during its creation`);
+  const init = await addInitCode(tx, deps, user, "");
+  const details = await writeUserEvents(tx, user, actor.caller.userId, deps.now(), [init.event]);
+  await enqueueMessages(tx, init.messages);
+  return { userId: created.userId, details };
 }
 
 /** A plain password checked for complexity and hashed; an imported hash as given. */

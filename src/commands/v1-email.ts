@@ -2,6 +2,7 @@ import type { Queryable } from "../db/types.ts";
 import { normalizeEmail } from "../domain/email.ts";
 import type { User } from "../domain/user.ts";
 import { failedPrecondition, notFound } from "../errors/usher-error.ts";
+import { type Enqueued, enqueueMessages } from "../outbox/enqueue.ts";
 import type { NewEvent } from "../queries/events.ts";
 import { type UserPatch, userUpdates } from "../queries/user-updates.ts";
 import { requireCredentialOf } from "./credential-guard.ts";
@@ -24,19 +25,20 @@ import { lockHumanInOrg, v1Target } from "./v1-scope.ts";
  * v2 ResendEmailCode, no earlier code is needed.
  */
 export async function resendEmailVerification(
+  tx: Queryable,
   deps: CommandDeps,
   actor: Actor,
   userId: string,
 ): Promise<WriteDetails> {
-  return deps.db.transaction(async (tx) => {
-    const user = await lockHumanInOrg(tx, userId, actor.orgId);
-    if (!user) throw notFound("COMMAND-0Pe4r", "Errors.User.Email.NotFound");
-    deps.authz.require(actor.caller, emailAction({ kind: "send" }), v1Target(user), "AUTH-5mWD2");
-    await refuseUninitialised(tx, user, "COMMAND-E3fbw");
-    if (user.emailVerified) throw failedPrecondition("COMMAND-3M9ds", "Errors.User.Email.AlreadyVerified");
-    const added = await addEmailCode(tx, deps, user, { kind: "send" });
-    return writeUserEvents(tx, user, actor.caller.userId, deps.now(), [added.event], { last: true });
-  });
+  const user = await lockHumanInOrg(tx, userId, actor.orgId);
+  if (!user) throw notFound("COMMAND-0Pe4r", "Errors.User.Email.NotFound");
+  deps.authz.require(actor.caller, emailAction({ kind: "send" }), v1Target(user), "AUTH-5mWD2");
+  await refuseUninitialised(tx, user, "COMMAND-E3fbw");
+  if (user.emailVerified) throw failedPrecondition("COMMAND-3M9ds", "Errors.User.Email.AlreadyVerified");
+  const added = await addEmailCode(tx, deps, user, { kind: "send" });
+  const details = await writeUserEvents(tx, user, actor.caller.userId, deps.now(), [added.event]);
+  await enqueueMessages(tx, added.messages);
+  return details;
 }
 
 /**
@@ -47,6 +49,7 @@ export async function resendEmailVerification(
  * an unverified one) → `email.changed` if it differs, then `email.verified` or a mailed code.
  */
 export async function updateHumanEmail(
+  tx: Queryable,
   deps: CommandDeps,
   actor: Actor,
   userId: string,
@@ -55,26 +58,27 @@ export async function updateHumanEmail(
 ): Promise<WriteDetails> {
   const address = normalizeEmail(email);
   const delivery: EmailDelivery = verified ? { kind: "verified" } : { kind: "send" };
-  return deps.db.transaction(async (tx) => {
-    const user = await lockHumanInOrg(tx, userId, actor.orgId);
-    if (!user) throw failedPrecondition("COMMAND-0Pe4r", "Errors.User.Email.NotFound");
-    deps.authz.require(actor.caller, emailAction(delivery), v1Target(user), "AUTH-5mWD2");
-    await requireCredentialOf(tx, deps, actor.caller, user);
-    await refuseUninitialised(tx, user, "COMMAND-J8dsk");
-    const same = address === user.email;
-    if (same && !(verified && !user.emailVerified))
-      throw failedPrecondition("COMMAND-2b7fM", "Errors.User.Email.NotChanged");
-    let events: NewEvent[];
-    let patch: UserPatch;
-    if (same) {
-      events = [await markEmailVerified(tx, user)];
-      patch = { emailVerified: true };
-    } else {
-      ({ events, patch } = await changeEmail(tx, deps, user, address, delivery));
-    }
-    await userUpdates(tx).apply(user.orgId, user.id, patch);
-    return writeUserEvents(tx, user, actor.caller.userId, deps.now(), events, { last: true });
-  });
+  const user = await lockHumanInOrg(tx, userId, actor.orgId);
+  if (!user) throw failedPrecondition("COMMAND-0Pe4r", "Errors.User.Email.NotFound");
+  deps.authz.require(actor.caller, emailAction(delivery), v1Target(user), "AUTH-5mWD2");
+  await requireCredentialOf(tx, deps, actor.caller, user);
+  await refuseUninitialised(tx, user, "COMMAND-J8dsk");
+  const same = address === user.email;
+  if (same && !(verified && !user.emailVerified))
+    throw failedPrecondition("COMMAND-2b7fM", "Errors.User.Email.NotChanged");
+  let events: NewEvent[];
+  let patch: UserPatch;
+  let messages: Enqueued[] = [];
+  if (same) {
+    events = [await markEmailVerified(tx, user)];
+    patch = { emailVerified: true };
+  } else {
+    ({ events, patch, messages } = await changeEmail(tx, deps, user, address, delivery));
+  }
+  await userUpdates(tx).apply(user.orgId, user.id, patch);
+  const details = await writeUserEvents(tx, user, actor.caller.userId, deps.now(), events);
+  await enqueueMessages(tx, messages);
+  return details;
 }
 
 /** FAILED_PRECONDITION "User is not yet initialized" with the call's id (spec §4.3). */

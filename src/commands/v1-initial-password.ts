@@ -1,3 +1,4 @@
+import type { Queryable } from "../db/types.ts";
 import { passwordPolicyOf } from "../domain/password-policy.ts";
 import { failedPrecondition } from "../errors/usher-error.ts";
 import { requireCredentialOf } from "./credential-guard.ts";
@@ -15,6 +16,7 @@ import { lockHumanInOrg, v1Target } from "./v1-scope.ts";
  * The state does not change.
  */
 export async function setInitialPassword(
+  tx: Queryable,
   deps: CommandDeps,
   actor: Actor,
   userId: string,
@@ -25,15 +27,14 @@ export async function setInitialPassword(
     { plain: password, changeRequired: true },
     passwordPolicyOf(deps.config),
   );
-  return deps.db.transaction(async (tx) => {
-    const user = await lockHumanInOrg(tx, userId, actor.orgId);
-    if (!user) throw failedPrecondition("COMMAND-G8dh3", "Errors.User.Password.NotFound");
-    if (await awaitsInitialization(tx, user))
-      throw failedPrecondition("COMMAND-M9dse", "Errors.User.NotInitialised");
-    deps.authz.require(actor.caller, "user.password.set", v1Target(user), "AUTH-5mWD2");
-    await requireCredentialOf(tx, deps, actor.caller, user);
-    const at = deps.now();
-    const event = await storePassword(tx, user, prepared, at);
-    return writeUserEvents(tx, user, actor.caller.userId, at, [event], { last: true });
-  });
+  const user = await lockHumanInOrg(tx, userId, actor.orgId);
+  if (!user)
+    throw failedPrecondition("COMMAND-G8dh3", "Errors.User.Password.NotFound", undefined, "user_not_found");
+  if (await awaitsInitialization(tx, user))
+    throw failedPrecondition("COMMAND-M9dse", "Errors.User.NotInitialised");
+  deps.authz.require(actor.caller, "user.password.set", v1Target(user), "AUTH-5mWD2");
+  await requireCredentialOf(tx, deps, actor.caller, user);
+  const at = deps.now();
+  const event = await storePassword(tx, user, prepared, at);
+  return writeUserEvents(tx, user, actor.caller.userId, at, [event]);
 }

@@ -1,3 +1,4 @@
+import type { Queryable } from "../db/types.ts";
 import { STATE_CHANGES, type StateChange, V1_STATE_CHANGES } from "../domain/user-transitions.ts";
 import { failedPrecondition, notFound } from "../errors/usher-error.ts";
 import { outboxQueries } from "../queries/outbox.ts";
@@ -14,25 +15,22 @@ import { lockUserInOrg, v1Target } from "./v1-scope.ts";
  * NOT_FOUND `COMMAND-ke0fw` in v1) → the new state and its event.
  */
 export async function changeUserStateV1(
+  tx: Queryable,
   deps: CommandDeps,
   actor: Actor,
   userId: string,
   change: StateChange,
 ): Promise<WriteDetails> {
   const rule = V1_STATE_CHANGES[change];
-  return deps.db.transaction(async (tx) => {
-    const user = await lockUserInOrg(tx, userId, actor.orgId);
-    if (!user) throw notFound(rule.notFoundId, "Errors.User.NotFound");
-    deps.authz.require(actor.caller, "user.write", v1Target(user), "AUTH-5mWD2");
-    const refusal = rule.refuse(user.state);
-    if (refusal)
-      throw refusal.notFound
-        ? notFound(refusal.id, refusal.key)
-        : failedPrecondition(refusal.id, refusal.key);
-    const to = STATE_CHANGES[change];
-    await userUpdates(tx).apply(user.orgId, user.id, { state: to.to });
-    return writeUserEvents(tx, user, actor.caller.userId, deps.now(), [{ type: to.event }], { last: true });
-  });
+  const user = await lockUserInOrg(tx, userId, actor.orgId);
+  if (!user) throw notFound(rule.notFoundId, "Errors.User.NotFound");
+  deps.authz.require(actor.caller, "user.write", v1Target(user), "AUTH-5mWD2");
+  const refusal = rule.refuse(user.state);
+  if (refusal)
+    throw refusal.notFound ? notFound(refusal.id, refusal.key) : failedPrecondition(refusal.id, refusal.key);
+  const to = STATE_CHANGES[change];
+  await userUpdates(tx).apply(user.orgId, user.id, { state: to.to });
+  return writeUserEvents(tx, user, actor.caller.userId, deps.now(), [{ type: to.event }]);
 }
 
 /**
@@ -40,15 +38,18 @@ export async function changeUserStateV1(
  * organization, then `user.delete` (no self-service in v1). As v2 DeleteUser: `user.removed`,
  * undelivered messages cancelled, the row removed with its codes, tokens and memberships.
  */
-export async function removeUserV1(deps: CommandDeps, actor: Actor, userId: string): Promise<WriteDetails> {
-  return deps.db.transaction(async (tx) => {
-    const user = await lockUserInOrg(tx, userId, actor.orgId);
-    if (!user) throw notFound("COMMAND-m9od", "Errors.User.NotFound");
-    deps.authz.require(actor.caller, "user.delete", v1Target(user), "AUTH-5mWD2");
-    const at = deps.now();
-    const details = await writeUserEvents(tx, user, actor.caller.userId, at, [{ type: "user.removed" }]);
-    await outboxQueries(tx).cancelForUser(user.orgId, user.id, at);
-    await userUpdates(tx).remove(user.orgId, user.id);
-    return details;
-  });
+export async function removeUserV1(
+  tx: Queryable,
+  deps: CommandDeps,
+  actor: Actor,
+  userId: string,
+): Promise<WriteDetails> {
+  const user = await lockUserInOrg(tx, userId, actor.orgId);
+  if (!user) throw notFound("COMMAND-m9od", "Errors.User.NotFound");
+  deps.authz.require(actor.caller, "user.delete", v1Target(user), "AUTH-5mWD2");
+  const at = deps.now();
+  const details = await writeUserEvents(tx, user, actor.caller.userId, at, [{ type: "user.removed" }]);
+  await outboxQueries(tx).cancelForUser(user.orgId, user.id, at);
+  await userUpdates(tx).remove(user.orgId, user.id);
+  return details;
 }

@@ -1,6 +1,6 @@
 import { Code } from "@connectrpc/connect";
 import { UsherError } from "../errors/usher-error.ts";
-import type { Db, QueryOptions } from "./types.ts";
+import type { Db } from "./types.ts";
 
 /** Seconds a client is asked to wait (`Retry-After`) when the database cannot be reached. */
 export const OUTAGE_RETRY_AFTER_SECONDS = 2;
@@ -66,8 +66,7 @@ function rethrow(e: unknown): never {
  */
 export function withErrorKinds(db: Db): Db {
   return {
-    query: <R>(sql: string, params?: readonly unknown[], options?: QueryOptions) =>
-      db.query<R>(sql, params, options).catch(rethrow),
+    query: <R>(sql: string, params?: readonly unknown[]) => db.query<R>(sql, params).catch(rethrow),
     exec: (sql) => db.exec(sql).catch(rethrow),
     transaction: (fn) => db.transaction(fn).catch(rethrow),
     listen: (channel, onNotify, onLive) => db.listen(channel, onNotify, onLive),

@@ -1,6 +1,6 @@
 import pg from "pg";
 import { ChangeNotices, changedChannel } from "./change-notices.ts";
-import { wireOf } from "./pg-bundled.ts";
+import { keepsWrites } from "./keep-writes.ts";
 import { PgListener } from "./pg-listener.ts";
 import { PgTransaction } from "./pg-transaction.ts";
 import { statementName } from "./statement-names.ts";
@@ -24,6 +24,9 @@ export async function openPostgres(url: string, poolSize: number, statementTimeo
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
+    // Statements are written without waiting for the previous answer (pg's public pipeline
+    // mode): a transaction's statements that need no answer share a round trip (PgTransaction).
+    pipeline: true,
     ...(statementTimeoutMs > 0
       ? { statement_timeout: statementTimeoutMs, connectionTimeoutMillis: statementTimeoutMs }
       : {}),
@@ -31,7 +34,16 @@ export async function openPostgres(url: string, poolSize: number, statementTimeo
   // A broken idle connection must not crash the process; the pool replaces it.
   pool.on("error", () => {});
   const notices = new ChangeNotices();
-  pool.on("connect", (client) => heedChangeNotices(client, notices));
+  const pending = new WeakMap<pg.PoolClient, Set<string>>();
+  pool.on("connect", (client) => pending.set(client, heedChangeNotices(client)));
+  /** Tells this process's subscribers what the client's ended transaction changed. */
+  const publish = (client: pg.PoolClient, committed: boolean): void => {
+    const channels = pending.get(client);
+    if (!channels || channels.size === 0) return;
+    const changed = [...channels];
+    channels.clear();
+    if (committed) notices.publish(changed);
+  };
   const listener = new PgListener(url);
   const base: Queryable = {
     async query<R>(sql: string, params?: readonly unknown[]) {
@@ -42,10 +54,16 @@ export async function openPostgres(url: string, poolSize: number, statementTimeo
       // failure nothing of it remains, so it may simply run again. Inside a transaction the
       // whole transaction is retried instead (below).
       for (let attempt = 1; ; attempt++) {
+        const client = await pool.connect();
         try {
-          return (await pool.query(config)).rows as R[];
+          const rows = (await client.query(config)).rows as R[];
+          publish(client, true);
+          return rows;
         } catch (e) {
+          publish(client, false);
           if (!(isRetryable(e) && attempt < MAX_TRIES)) throw e;
+        } finally {
+          client.release();
         }
       }
     },
@@ -59,17 +77,30 @@ export async function openPostgres(url: string, poolSize: number, statementTimeo
     exec: base.exec,
     async transaction(fn) {
       for (let attempt = 1; ; attempt++) {
-        const client = await pool.connect();
-        const tx = new PgTransaction(client);
+        const tx = new PgTransaction(() => pool.connect());
+        /** Ends the transaction's use of its connection, publishing what it changed. */
+        const end = (committed: boolean): void => {
+          const client = tx.client;
+          if (!client) return;
+          publish(client, committed);
+        };
         try {
           const result = await fn(tx.queryable);
           await tx.commit();
+          end(true);
           return result;
         } catch (e) {
+          if (keepsWrites(e) && !tx.committed) {
+            // A refusal whose record stands (a failed code check): commit, then refuse.
+            await tx.commit();
+            end(true);
+            throw e;
+          }
           await tx.rollback();
+          end(false);
           if (!(isRetryable(e) && attempt < MAX_TRIES && !tx.committed)) throw e;
         } finally {
-          client.release();
+          tx.client?.release();
         }
       }
     },
@@ -90,21 +121,15 @@ export async function openPostgres(url: string, poolSize: number, statementTimeo
 }
 
 /**
- * Collects the change notices a connection's statements raise and publishes them when the
- * connection is next idle (ReadyForQuery "I": the transaction committed or rolled back). pg
- * settles the statement's promise in the same event, so subscribers hear of the change before
- * the code that wrote it continues.
+ * Collects the change notices a connection's statements raise; the caller publishes them once
+ * the statement or transaction that raised them has ended (committed: published; rolled back:
+ * dropped), before the code that wrote continues.
  */
-function heedChangeNotices(client: pg.PoolClient, notices: ChangeNotices): void {
+function heedChangeNotices(client: pg.PoolClient): Set<string> {
   const pending = new Set<string>();
   client.on("notice", (n) => {
     const channel = changedChannel(n.message);
     if (channel) pending.add(channel);
   });
-  (wireOf(client) as unknown as NodeJS.EventEmitter).on("readyForQuery", (m: { status?: string }) => {
-    if (m.status !== "I" || pending.size === 0) return;
-    const channels = [...pending];
-    pending.clear();
-    notices.publish(channels);
-  });
+  return pending;
 }

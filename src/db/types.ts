@@ -1,23 +1,15 @@
-/** How a statement takes part in its transaction. */
-export interface QueryOptions {
-  /**
-   * The transaction's last statement: the transaction commits with it (on PostgreSQL in the same
-   * round trip) and takes no statement after it, so the function must return once it resolves.
-   * Ignored outside a transaction and in a joined one (`joinTransaction`).
-   */
-  last?: boolean;
-}
-
 /** A connection or a transaction: what query factories and commands receive. */
 export interface Queryable {
   /** Runs one parameterised statement and returns its rows. */
-  query<R = Record<string, unknown>>(
-    sql: string,
-    params?: readonly unknown[],
-    options?: QueryOptions,
-  ): Promise<R[]>;
+  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
+  /**
+   * A transaction's way to run a statement whose rows nobody reads: sent at once, not waited
+   * for, answered with the next `query` or the commit; its failure is thrown there, still
+   * inside the transaction. Use it through `write`, which falls back to `query` elsewhere.
+   */
+  defer?(sql: string, params: readonly unknown[]): void;
 }
 
 /** The database: a PostgreSQL pool (on the embedded server or on DATABASE_URL's). */

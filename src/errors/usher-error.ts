@@ -8,6 +8,21 @@ export type ErrorStyle =
   /** the bare message, no detail — validation (PGV) and transport-level errors. */
   | "plain";
 
+/**
+ * Why a request was refused, where a surface answers by what happened rather than by ZITADEL's
+ * code (the tenant API's `not_found` and `invalid_code`, the pages' silence): said at the throw
+ * site, so no surface keeps a list of throw-site ids to recover it.
+ */
+export type Reason =
+  /** No such user (ZITADEL may answer FAILED_PRECONDITION for it). */
+  | "user_not_found"
+  /** The presented code is wrong, expired, discarded or empty. */
+  | "invalid_code"
+  /** No code of the kind is pending. */
+  | "no_code"
+  /** The caller has no membership where the decision was asked (ZITADEL's NOT_FOUND). */
+  | "no_membership";
+
 export interface UsherErrorInit {
   /** The Connect/gRPC code; decides the HTTP status on every surface. */
   code: Code;
@@ -21,6 +36,7 @@ export interface UsherErrorInit {
   details?: Record<string, unknown>;
   /** An HTTP status other than the code's usual one (e.g. 422 for a reused Idempotency-Key). */
   httpStatus?: number;
+  reason?: Reason;
 }
 
 /**
@@ -34,6 +50,7 @@ export class UsherError extends Error {
   readonly style: ErrorStyle;
   readonly details: Record<string, unknown> | undefined;
   readonly httpStatus: number | undefined;
+  readonly reason: Reason | undefined;
 
   constructor(init: UsherErrorInit) {
     super(init.id ? `${init.key} (${init.id})` : init.key, { cause: init.cause });
@@ -44,6 +61,7 @@ export class UsherError extends Error {
     this.style = init.style ?? (init.id ? "zitadel" : "plain");
     this.details = init.details;
     this.httpStatus = init.httpStatus;
+    this.reason = init.reason;
   }
 
   /** The human text, translated from the key where a translation exists. */
@@ -59,8 +77,8 @@ export class UsherError extends Error {
 
 const make =
   (code: Code) =>
-  (id: string | undefined, key: string, cause?: unknown): UsherError =>
-    new UsherError({ code, id, key, cause });
+  (id: string | undefined, key: string, cause?: unknown, reason?: Reason): UsherError =>
+    new UsherError({ code, id, key, cause, reason });
 
 export const invalidArgument = make(Code.InvalidArgument);
 export const failedPrecondition = make(Code.FailedPrecondition);

@@ -1,4 +1,5 @@
 import type { Queryable } from "../db/types.ts";
+import { write } from "../db/write.ts";
 import { OUTBOX_CHANNEL } from "../queries/outbox.ts";
 import type { NewMessage } from "./message.ts";
 
@@ -13,12 +14,14 @@ export interface Enqueued {
  * Queues messages for delivery: the one place that inserts into the outbox. A message that
  * carries a code supersedes the queued (not yet claimed) messages of the same user and code
  * kind, whose code is no longer valid. Idle workers of every process are notified on commit.
- * One statement for any number of messages, so a batch of invites costs what one does.
+ * One statement for any number of messages, so a batch of invites costs what one does; nobody
+ * reads its rows, so a transaction pipelines it with its other writes (`write`).
  */
 export async function enqueueMessages(q: Queryable, messages: readonly Enqueued[]): Promise<void> {
   if (messages.length === 0) return;
   const col = <T>(f: (e: Enqueued) => T): T[] => messages.map(f);
-  await q.query(
+  await write(
+    q,
     `with m as (
        select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
          $7::text[], $8::text[], $9::timestamptz[], $10::timestamptz[])

@@ -1,4 +1,5 @@
 import type { Queryable } from "../db/types.ts";
+import { write } from "../db/write.ts";
 import type { CodeKind, StoredCode } from "../domain/code-kind.ts";
 
 export interface CodeRow {
@@ -36,6 +37,38 @@ export function codeQueries(q: Queryable) {
         [orgId, userId, kind],
       );
       return rows[0] && toCode(rows[0]);
+    },
+
+    /**
+     * Stores a new code of its kind for the user, replacing the previous one (one row per user
+     * and kind). Nobody reads its rows: a transaction pipelines it (`write`).
+     */
+    async replace(orgId: string, userId: string, c: StoredCode): Promise<void> {
+      await write(
+        q,
+        `insert into user_codes (org_id, user_id, kind, code_hash, created_at, expires_at, failed_attempts,
+           code_returned, url_template, application_name, auth_request_id, email)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+         on conflict (org_id, user_id, kind) do update set code_hash = excluded.code_hash,
+           created_at = excluded.created_at, expires_at = excluded.expires_at,
+           failed_attempts = excluded.failed_attempts, code_returned = excluded.code_returned,
+           url_template = excluded.url_template, application_name = excluded.application_name,
+           auth_request_id = excluded.auth_request_id, email = excluded.email`,
+        [
+          orgId,
+          userId,
+          c.kind,
+          c.codeHash,
+          c.createdAt,
+          c.expiresAt,
+          c.failedAttempts,
+          c.codeReturned,
+          c.urlTemplate,
+          c.applicationName,
+          c.authRequestId,
+          c.email,
+        ],
+      );
     },
 
     /** Counts a failed check; `discard` forgets the code itself (settings are kept for inheritance). */

@@ -1,13 +1,11 @@
-import type { Queryable, QueryOptions } from "../db/types.ts";
-import { type CodeWrite, codeWriteCtes } from "./code-writes.ts";
+import type { Queryable } from "../db/types.ts";
+import { write } from "../db/write.ts";
 import { SqlParams } from "./sql-params.ts";
 
 /** One event to append; its sequence is given by the writer, which holds the aggregate's lock. */
 export interface NewEvent {
   type: string;
   payload?: Record<string, unknown>;
-  /** The code a `*.code.added` event announces: stored (with its message) in the same statement. */
-  code?: CodeWrite | undefined;
 }
 
 /** Appends events of one aggregate with consecutive sequences ending at `lastSequence`. */
@@ -24,7 +22,6 @@ export async function appendEvents(
   events: readonly NewEvent[],
 ): Promise<void> {
   if (events.length === 0) return;
-  if (events.some((ev) => ev.code)) throw new Error("codes are stored by appendUserEvents");
   const first = e.lastSequence - events.length + 1;
   const values: unknown[] = [];
   const rows = events.map((ev, i) => {
@@ -48,17 +45,16 @@ export async function appendEvents(
 }
 
 /**
- * Advances a user's sequence by the number of events and appends them, in one statement,
- * together with the codes (and their messages) the events announce; the row lock of the user
- * (taken by the command) keeps sequences gapless. Returns the last sequence, or undefined
- * when the user no longer exists (then nothing was written).
+ * Advances a user's sequence by the number of events and appends them, in one statement whose
+ * rows nobody reads (a transaction pipelines it, `write`); the row lock of the user (taken by
+ * the command) keeps sequences gapless, so the caller knows the last sequence: the user's
+ * sequence as locked plus the number of events.
  */
 export async function appendUserEvents(
   q: Queryable,
   e: { orgId: string; userId: string; actor: string; at: Date; emailVerified?: boolean | undefined },
   events: readonly NewEvent[],
-  options: QueryOptions = {},
-): Promise<number | undefined> {
+): Promise<void> {
   if (events.length === 0) throw new Error("appendUserEvents needs at least one event");
   const p = new SqlParams();
   const org = p.add(e.orgId, "text");
@@ -73,31 +69,18 @@ export async function appendUserEvents(
     events.map((ev) => JSON.stringify(ev.payload ?? {})),
     "text[]",
   );
-  const ctes = [
-    `s as (
+  await write(
+    q,
+    `with s as (
        update users set sequence = sequence + ${count}, updated_at = ${at},
          email_verified = coalesce(${p.add(e.emailVerified ?? null, "bool")}, email_verified)
-        where org_id = ${org} and id = ${id} returning sequence)`,
-    `appended as (
-       insert into events (org_id, aggregate_type, aggregate_id, sequence, type, payload, actor, created_at)
-       select ${org}, 'user', ${id}, s.sequence - ${count} + e.ord::int, e.type, e.payload::jsonb,
-         ${p.add(e.actor, "text")}, ${at}
-         from s, unnest(${types}, ${payloads}) with ordinality as e(type, payload, ord)
-       returning sequence)`,
-  ];
-  const notify: string[] = [];
-  events.forEach((ev, i) => {
-    if (!ev.code) return;
-    const part = codeWriteCtes(ev.code, i, p, "s");
-    ctes.push(...part.ctes);
-    if (part.notify) notify.push(`, ${part.notify} as notified_${i}`);
-  });
-  const rows = await q.query<{ sequence: number | null }>(
-    `with ${ctes.join(",\n")}\nselect (select max(sequence) from appended) as sequence${notify.join("")}`,
+        where org_id = ${org} and id = ${id} returning sequence)
+     insert into events (org_id, aggregate_type, aggregate_id, sequence, type, payload, actor, created_at)
+     select ${org}, 'user', ${id}, s.sequence - ${count} + e.ord::int, e.type, e.payload::jsonb,
+       ${p.add(e.actor, "text")}, ${at}
+       from s, unnest(${types}, ${payloads}) with ordinality as e(type, payload, ord)`,
     p.values,
-    options,
   );
-  return rows[0]?.sequence ?? undefined;
 }
 
 export interface EventRow {

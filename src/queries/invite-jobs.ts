@@ -309,7 +309,7 @@ export function inviteJobQueries(q: Queryable) {
 
     /**
      * Adds a batch's counts to its job's totals; the job is running, and done once every row
-     * read is processed (a cancelled job stays cancelled). Marked last: it commits the batch.
+     * read is processed (a cancelled job stays cancelled).
      */
     async addCounts(orgId: string, id: string, c: JobCounts, at: Date): Promise<void> {
       await q.query(
@@ -324,7 +324,6 @@ export function inviteJobQueries(q: Queryable) {
                 updated_at = $9
           where org_id = $1 and id = $2`,
         [orgId, id, c.done, c.created, c.invited, c.skipped, c.failed, c.valid, at],
-        { last: true },
       );
     },
 

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { addInitCode } from "../../src/commands/init-codes.ts";
 import { writeUserEvents } from "../../src/commands/user-events.ts";
+import { enqueueMessages } from "../../src/outbox/enqueue.ts";
 import { eventsOf } from "../../src/queries/events.ts";
 import { userQueries } from "../../src/queries/users.ts";
 import { rest } from "./clients.ts";
@@ -26,8 +27,9 @@ export async function initialUser(t: TestApp, language = "en"): Promise<MailUser
   await t.app.db.transaction(async (tx) => {
     const user = await userQueries(tx).lockById(userId);
     assert.ok(user);
-    const event = await addInitCode(tx, t.app.deps, user, "");
-    await writeUserEvents(tx, user, "test", new Date(), [event]);
+    const init = await addInitCode(tx, t.app.deps, user, "");
+    await writeUserEvents(tx, user, "test", new Date(), [init.event]);
+    await enqueueMessages(tx, init.messages);
   });
   return { userId, email };
 }

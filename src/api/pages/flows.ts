@@ -32,27 +32,33 @@ export const FLOWS: readonly Flow[] = [
     path: "/ui/login/user/init",
     setsPassword: true,
     submit: (deps, orgId, userId, code, password) =>
-      password ? checkInitCode(deps, orgId, userId, code, password) : Promise.resolve(false),
+      password
+        ? deps.db.transaction((tx) => checkInitCode(tx, deps, orgId, userId, code, password))
+        : Promise.resolve(false),
   },
   {
     name: "invite",
     path: "/ui/login/user/invite",
     setsPassword: true,
     // acceptCode checks the invite code (else an email code) and sets the password atomically.
-    submit: (deps, orgId, userId, code, password) => acceptCode(deps, orgId, userId, code, password),
+    submit: (deps, orgId, userId, code, password) =>
+      deps.db.transaction((tx) => acceptCode(tx, deps, orgId, userId, code, password)),
   },
   {
     name: "email",
     path: "/ui/login/mail/verification",
     setsPassword: false,
-    submit: (deps, orgId, userId, code) => acceptCode(deps, orgId, userId, code, undefined),
+    submit: (deps, orgId, userId, code) =>
+      deps.db.transaction((tx) => acceptCode(tx, deps, orgId, userId, code, undefined)),
   },
   {
     name: "password",
     path: "/ui/login/password/init",
     setsPassword: true,
     submit: (deps, orgId, userId, code, password) =>
-      password ? setPasswordWithCode(deps, orgId, userId, code, password) : Promise.resolve(false),
+      password
+        ? deps.db.transaction((tx) => setPasswordWithCode(tx, deps, orgId, userId, code, password))
+        : Promise.resolve(false),
   },
 ];
 

@@ -3,9 +3,8 @@ import type { Caller } from "../../authz/caller.ts";
 import type { CommandDeps } from "../../commands/deps.ts";
 import { sendEmailCode } from "../../commands/email-codes.ts";
 import { sendNewInitCode } from "../../commands/init-code-check.ts";
-import { createInviteCode } from "../../commands/invite-codes.ts";
+import { resendInviteCode } from "../../commands/invite-codes.ts";
 import { passwordReset } from "../../commands/user-passwords.ts";
-import type { CodeKind } from "../../domain/code-kind.ts";
 import type { User } from "../../domain/user.ts";
 import { UsherError } from "../../errors/usher-error.ts";
 import { codeQueries } from "../../queries/codes.ts";
@@ -15,13 +14,6 @@ import type { FlowName } from "./texts/types.ts";
 
 /** What the "send me a new one" button leads to; the same for known and unknown users. */
 export type ResendOutcome = { kind: "done" } | { kind: "throttled"; retryAfterSeconds: number };
-
-const KIND: Readonly<Record<FlowName, CodeKind>> = {
-  init: "init",
-  invite: "invite",
-  email: "email",
-  password: "password",
-};
 
 /**
  * "Send me a new one" (login v1's resend, spec §7): mails a new code of the page's kind when
@@ -60,26 +52,45 @@ async function quietly(send: () => Promise<boolean>): Promise<boolean> {
   }
 }
 
+/**
+ * The page's policy around the commands every surface runs: the user must be a human of the
+ * organization, and its earlier code of the page's kind must have been mailed; then one
+ * transaction runs the command, the user as the caller. Invite: `resendInviteCode`, the
+ * function ZITADEL's ResendInviteCode runs (as login v1's invite page does: no invite code left,
+ * no new one). Init: `sendNewInitCode` (login v1's ResendInitialMail). Email: `sendEmailCode`
+ * (login v1 asks for a new verification code whether or not one is pending). Password:
+ * `passwordReset`.
+ */
 async function issue(deps: CommandDeps, flow: FlowName, orgId: string, userId: string): Promise<boolean> {
   const user = await userQueries(deps.db).byId(userId);
   if (user?.type !== "human" || (orgId && user.orgId !== orgId)) return false;
-  if (flow === "init") return sendNewInitCode(deps, user.id);
-  const previous = await codeQueries(deps.db).get(user.orgId, user.id, KIND[flow]);
-  // Only codes that were mailed before: an app that delivers its own codes keeps doing so.
-  if (!previous || previous.codeReturned) return false;
+  if (flow === "init") return deps.db.transaction((tx) => sendNewInitCode(tx, deps, user.id));
   const actor = { caller: selfCaller(user), orgId: user.orgId };
   if (flow === "invite") {
-    await createInviteCode(deps, actor, user.id, { kind: "send" });
+    await deps.db.transaction((tx) => resendInviteCode(tx, deps, actor, user.id));
     return true;
   }
-  const urlTemplate = previous.urlTemplate || undefined;
   if (flow === "password") {
-    await passwordReset(deps, actor, user.id, { kind: "send", urlTemplate });
+    const previous = await codeQueries(deps.db).get(user.orgId, user.id, "password");
+    // Only codes that were mailed before: an app that delivers its own codes keeps doing so.
+    if (!previous || previous.codeReturned) return false;
+    await deps.db.transaction((tx) =>
+      passwordReset(tx, deps, actor, user.id, {
+        kind: "send",
+        urlTemplate: previous.urlTemplate || undefined,
+      }),
+    );
     return true;
   }
   if (user.emailVerified) return false;
-  await sendEmailCode(deps, actor, user.id, { kind: "send", urlTemplate }, false);
-  return true;
+  return deps.db.transaction(async (tx) => {
+    const previous = await codeQueries(tx).get(user.orgId, user.id, "email");
+    // Only codes that were mailed before: an app that delivers its own codes keeps doing so.
+    if (!previous || previous.codeReturned) return false;
+    const urlTemplate = previous.urlTemplate || undefined;
+    await sendEmailCode(tx, deps, actor, user.id, { kind: "send", urlTemplate });
+    return true;
+  });
 }
 
 /** The user acting on itself: the self-service policy lets it have its own codes mailed. */

@@ -47,7 +47,10 @@ export function authRoutes(deps: CommandDeps): TenantRoute[] {
       async handler(c) {
         const b = c.body as { user_id: string; code: string };
         await throttle(c, b.user_id);
-        if (!(await acceptCode(deps, c.tenantId, b.user_id, b.code, undefined))) throw invalidCode();
+        if (
+          !(await deps.db.transaction((tx) => acceptCode(tx, deps, c.tenantId, b.user_id, b.code, undefined)))
+        )
+          throw invalidCode();
         return { status: 200, body: { message: "Email verified." } };
       },
     },
@@ -69,7 +72,10 @@ export function authRoutes(deps: CommandDeps): TenantRoute[] {
         );
         if (prepared.policyError)
           throw validation([{ field: "body.password", message: prepared.policyError.text() }]);
-        if (!(await acceptCode(deps, c.tenantId, b.user_id, b.code, prepared))) throw invalidCode();
+        if (
+          !(await deps.db.transaction((tx) => acceptCode(tx, deps, c.tenantId, b.user_id, b.code, prepared)))
+        )
+          throw invalidCode();
         return { status: 200, body: { message: "Password set." } };
       },
     },

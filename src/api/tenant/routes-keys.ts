@@ -39,11 +39,13 @@ export function keyRoutes(deps: CommandDeps): TenantRoute[] {
         if (expiresAt && expiresAt.getTime() <= deps.now().getTime()) {
           throw validation([{ field: "body.expires_at", message: "must be in the future" }]);
         }
-        const { key, rawKey } = await createApiKey(deps, caller(c), c.tenantId, {
-          name: b.name,
-          roles: b.roles,
-          expiresAt,
-        });
+        const { key, rawKey } = await deps.db.transaction((tx) =>
+          createApiKey(tx, deps, caller(c), c.tenantId, {
+            name: b.name,
+            roles: b.roles,
+            expiresAt,
+          }),
+        );
         return { status: 201, body: { ...view(key), raw_key: rawKey } };
       },
     },
@@ -73,7 +75,12 @@ export function keyRoutes(deps: CommandDeps): TenantRoute[] {
       responses: { 204: null, 404: "Error" },
       idempotent: true,
       async handler(c) {
-        if (!(await revokeApiKey(deps, caller(c), c.tenantId, c.params.id ?? ""))) throw notFound("API key");
+        if (
+          !(await deps.db.transaction((tx) =>
+            revokeApiKey(tx, deps, caller(c), c.tenantId, c.params.id ?? ""),
+          ))
+        )
+          throw notFound("API key");
         return { status: 204 };
       },
     },

@@ -1,6 +1,5 @@
 import type { Caller } from "../../authz/caller.ts";
 import type { CommandDeps } from "../../commands/deps.ts";
-import { joinTransaction } from "../../commands/in-transaction.ts";
 import { createAndInvite, resendInvite } from "../../commands/tenant-onboarding.ts";
 import { updateHumanUser } from "../../commands/update-human.ts";
 import { changeUserState, deleteUser } from "../../commands/user-lifecycle.ts";
@@ -49,14 +48,15 @@ export function userRoutes(deps: CommandDeps): TenantRoute[] {
           invite_url_template?: string;
           application_name?: string;
         };
-        const id = await createAndInvite(deps, caller(c), c.tenantId, {
+        const input = {
           email: b.email,
           name: b.name,
           locale: b.locale,
           sendInvite: b.send_invite ?? true,
           urlTemplate: b.invite_url_template,
           applicationName: b.application_name,
-        });
+        };
+        const id = await deps.db.transaction((tx) => createAndInvite(tx, deps, caller(c), c.tenantId, input));
         const row = await users.get(c.tenantId, id);
         if (!row) throw new Error("created user not found");
         return { status: 201, body: userView(row) };
@@ -110,14 +110,13 @@ export function userRoutes(deps: CommandDeps): TenantRoute[] {
         const b = c.body as { name?: string; locale?: string; active?: boolean };
         const actor = { caller: caller(c), orgId: c.tenantId };
         await deps.db.transaction(async (tx) => {
-          const joined = joinTransaction(deps, tx);
           if (b.name !== undefined || b.locale !== undefined) {
             const current = await tenantUserQueries(tx).get(c.tenantId, row.id);
             const given = await tx.query<{ given_name: string; family_name: string }>(
               "select given_name, family_name from users where org_id = $1 and id = $2",
               [c.tenantId, row.id],
             );
-            await updateHumanUser(joined, actor, row.id, {
+            await updateHumanUser(tx, deps, actor, row.id, {
               profile: {
                 givenName: given[0]?.given_name ?? "",
                 familyName: given[0]?.family_name ?? "",
@@ -127,9 +126,9 @@ export function userRoutes(deps: CommandDeps): TenantRoute[] {
             });
           }
           if (b.active === false && row.state !== 2)
-            await changeUserState(joined, actor, row.id, "deactivate");
+            await changeUserState(tx, deps, actor, row.id, "deactivate");
           if (b.active === true && row.state === 2)
-            await changeUserState(joined, actor, row.id, "reactivate");
+            await changeUserState(tx, deps, actor, row.id, "reactivate");
         });
         return { status: 200, body: userView(await readable(c)) };
       },
@@ -146,7 +145,9 @@ export function userRoutes(deps: CommandDeps): TenantRoute[] {
       async handler(c) {
         const row = await users.get(c.tenantId, c.params.id ?? "");
         if (!row) throw notFound("User", { user_id: c.params.id });
-        await deleteUser(deps, { caller: caller(c), orgId: c.tenantId }, row.id);
+        await deps.db.transaction((tx) =>
+          deleteUser(tx, deps, { caller: caller(c), orgId: c.tenantId }, row.id),
+        );
         return { status: 204 };
       },
     },
@@ -162,12 +163,9 @@ export function userRoutes(deps: CommandDeps): TenantRoute[] {
       idempotent: true,
       async handler(c) {
         const id = c.params.id ?? "";
-        const resent = await resendInvite(
-          deps,
-          caller(c),
-          c.tenantId,
-          id,
-          (c.body as { email?: string }).email,
+        const email = (c.body as { email?: string }).email;
+        const resent = await deps.db.transaction((tx) =>
+          resendInvite(tx, deps, caller(c), c.tenantId, id, email),
         );
         if (resent === "not_found") throw notFound("User", { user_id: id });
         if (resent === "already_verified") {

@@ -22,24 +22,6 @@ export const validation = (fields: Array<{ field: string; message: string }>) =>
     fields,
   });
 
-/** Ids of ZITADEL errors that mean "the code was wrong, expired or discarded". */
-const CODE_IDS = new Set([
-  "COMMAND-Wgn4q",
-  "COMMAND-eis9R",
-  "CODE-woT0xc",
-  "CODE-QvUQ4P",
-  "COMMAND-2M9fs",
-  "COMMAND-Fia4a",
-]);
-/** Ids of ZITADEL errors that mean "no such user" though ZITADEL answers FAILED_PRECONDITION. */
-const USER_NOT_FOUND_IDS = new Set([
-  "COMMAND-Wgvn4",
-  "COMMAND-F5g2h",
-  "COMMAND-ieJ2e",
-  "COMMAND-G8dh3",
-  "COMMAND-SAF4f",
-]);
-
 /**
  * Converts whatever a command threw into the tenant API's error. Messages of unexpected errors
  * never reach the client; the log has them with the request id.
@@ -50,6 +32,9 @@ export function toTenantError(e: unknown): TenantError {
   return fromUsherError(e);
 }
 
+const invalidCode = () => new TenantError(400, "invalid_code", "The code is invalid.");
+
+/** A refusal in the tenant API's terms, by its reason (`UsherError.reason`) and then its code. */
 function fromUsherError(e: UsherError): TenantError {
   const notices = Array.isArray(e.details?.notices) ? (e.details.notices as string[]) : [];
   switch (e.code) {
@@ -58,7 +43,7 @@ function fromUsherError(e: UsherError): TenantError {
     case Code.PermissionDenied:
       return new TenantError(403, "forbidden", "The credential may not do this.", {}, notices);
     case Code.NotFound:
-      if (e.id === "AUTHZ-cdgFk")
+      if (e.reason === "no_membership")
         return new TenantError(403, "forbidden", "The credential may not do this.", {}, notices);
       return notFound();
     case Code.AlreadyExists:
@@ -70,11 +55,11 @@ function fromUsherError(e: UsherError): TenantError {
       });
     }
     case Code.InvalidArgument:
-      if (e.id && CODE_IDS.has(e.id)) return new TenantError(400, "invalid_code", "The code is invalid.");
+      if (e.reason === "invalid_code") return invalidCode();
       return validation([{ field: "body", message: e.text() }]);
     case Code.FailedPrecondition:
-      if (e.id && USER_NOT_FOUND_IDS.has(e.id)) return notFound();
-      if (e.id && CODE_IDS.has(e.id)) return new TenantError(400, "invalid_code", "The code is invalid.");
+      if (e.reason === "user_not_found") return notFound();
+      if (e.reason === "invalid_code" || e.reason === "no_code") return invalidCode();
       return new TenantError(409, "conflict", `${e.text()}.`);
     case Code.Aborted:
       return new TenantError(409, "in_progress", `${e.text()}; try again shortly.`);

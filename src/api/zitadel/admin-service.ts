@@ -35,17 +35,31 @@ export function adminServiceV1(deps: CommandDeps): ServiceBinding {
     restPrefix: "/admin/v1",
     handlers: {
       async addIAMMember(req: AddIAMMemberRequest, call: CallContext) {
-        return { details: v1AddDetails(await addInstanceMember(deps, actor(call), req.userId, req.roles)) };
+        return {
+          details: v1AddDetails(
+            await deps.db.transaction((tx) =>
+              addInstanceMember(tx, deps, actor(call), req.userId, req.roles),
+            ),
+          ),
+        };
       },
 
       async updateIAMMember(req: UpdateIAMMemberRequest, call: CallContext) {
         return {
-          details: v1ChangeDetails(await changeInstanceMember(deps, actor(call), req.userId, req.roles)),
+          details: v1ChangeDetails(
+            await deps.db.transaction((tx) =>
+              changeInstanceMember(tx, deps, actor(call), req.userId, req.roles),
+            ),
+          ),
         };
       },
 
       async removeIAMMember(req: RemoveIAMMemberRequest, call: CallContext) {
-        return { details: v1ChangeDetails(await removeInstanceMember(deps, actor(call), req.userId)) };
+        return {
+          details: v1ChangeDetails(
+            await deps.db.transaction((tx) => removeInstanceMember(tx, deps, actor(call), req.userId)),
+          ),
+        };
       },
 
       async listIAMMembers(req: ListIAMMembersRequest) {

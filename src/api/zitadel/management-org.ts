@@ -47,20 +47,24 @@ export function managementOrgHandlers(deps: CommandDeps): Record<string, MethodH
     },
 
     async addMachineUser(req: AddMachineUserRequest, call: CallContext) {
-      const result = await addMachineUser(deps, actor(call), {
-        orgId: call.orgId,
-        userId: req.userId,
-        username: req.userName,
-        name: req.name,
-        description: req.description,
-        accessTokenType: req.accessTokenType,
-      });
+      const result = await deps.db.transaction((tx) =>
+        addMachineUser(tx, deps, actor(call), {
+          orgId: call.orgId,
+          userId: req.userId,
+          username: req.userName,
+          name: req.name,
+          description: req.description,
+          accessTokenType: req.accessTokenType,
+        }),
+      );
       return { userId: result.userId, details: v1ChangeDetails(result.details) };
     },
 
     async addPersonalAccessToken(req: AddPersonalAccessTokenRequest, call: CallContext) {
       const expiration = req.expirationDate ? timestampDate(req.expirationDate) : undefined;
-      const result = await addPersonalAccessToken(deps, actor(call), req.userId, expiration);
+      const result = await deps.db.transaction((tx) =>
+        addPersonalAccessToken(tx, deps, actor(call), req.userId, expiration),
+      );
       return { tokenId: result.tokenId, token: result.token, details: v1AddDetails(result.details) };
     },
 
@@ -74,7 +78,9 @@ export function managementOrgHandlers(deps: CommandDeps): Record<string, MethodH
     },
 
     async removePersonalAccessToken(req: RemovePersonalAccessTokenRequest, call: CallContext) {
-      const details = await removePersonalAccessToken(deps, actor(call), req.userId, req.tokenId);
+      const details = await deps.db.transaction((tx) =>
+        removePersonalAccessToken(tx, deps, actor(call), req.userId, req.tokenId),
+      );
       return { details: v1ChangeDetails(details) };
     },
 
@@ -91,15 +97,27 @@ export function managementOrgHandlers(deps: CommandDeps): Record<string, MethodH
     },
 
     async addOrgMember(req: AddOrgMemberRequest, call: CallContext) {
-      return { details: v1AddDetails(await addOrgMember(deps, actor(call), req.userId, req.roles)) };
+      return {
+        details: v1AddDetails(
+          await deps.db.transaction((tx) => addOrgMember(tx, deps, actor(call), req.userId, req.roles)),
+        ),
+      };
     },
 
     async updateOrgMember(req: UpdateOrgMemberRequest, call: CallContext) {
-      return { details: v1ChangeDetails(await changeOrgMember(deps, actor(call), req.userId, req.roles)) };
+      return {
+        details: v1ChangeDetails(
+          await deps.db.transaction((tx) => changeOrgMember(tx, deps, actor(call), req.userId, req.roles)),
+        ),
+      };
     },
 
     async removeOrgMember(req: RemoveOrgMemberRequest, call: CallContext) {
-      return { details: v1ChangeDetails(await removeOrgMember(deps, actor(call), req.userId)) };
+      return {
+        details: v1ChangeDetails(
+          await deps.db.transaction((tx) => removeOrgMember(tx, deps, actor(call), req.userId)),
+        ),
+      };
     },
   };
 }

@@ -19,23 +19,43 @@ const actor = (call: CallContext) => ({ caller: call.caller, orgId: call.orgId }
 export function managementUserStateHandlers(deps: CommandDeps): Record<string, MethodHandler> {
   return {
     async deactivateUser(req: DeactivateUserRequest, call: CallContext) {
-      return { details: v1ChangeDetails(await changeUserStateV1(deps, actor(call), req.id, "deactivate")) };
+      return {
+        details: v1ChangeDetails(
+          await deps.db.transaction((tx) => changeUserStateV1(tx, deps, actor(call), req.id, "deactivate")),
+        ),
+      };
     },
 
     async reactivateUser(req: ReactivateUserRequest, call: CallContext) {
-      return { details: v1ChangeDetails(await changeUserStateV1(deps, actor(call), req.id, "reactivate")) };
+      return {
+        details: v1ChangeDetails(
+          await deps.db.transaction((tx) => changeUserStateV1(tx, deps, actor(call), req.id, "reactivate")),
+        ),
+      };
     },
 
     async lockUser(req: LockUserRequest, call: CallContext) {
-      return { details: v1ChangeDetails(await changeUserStateV1(deps, actor(call), req.id, "lock")) };
+      return {
+        details: v1ChangeDetails(
+          await deps.db.transaction((tx) => changeUserStateV1(tx, deps, actor(call), req.id, "lock")),
+        ),
+      };
     },
 
     async unlockUser(req: UnlockUserRequest, call: CallContext) {
-      return { details: v1ChangeDetails(await changeUserStateV1(deps, actor(call), req.id, "unlock")) };
+      return {
+        details: v1ChangeDetails(
+          await deps.db.transaction((tx) => changeUserStateV1(tx, deps, actor(call), req.id, "unlock")),
+        ),
+      };
     },
 
     async removeUser(req: RemoveUserRequest, call: CallContext) {
-      return { details: v1ChangeDetails(await removeUserV1(deps, actor(call), req.id)) };
+      return {
+        details: v1ChangeDetails(
+          await deps.db.transaction((tx) => removeUserV1(tx, deps, actor(call), req.id)),
+        ),
+      };
     },
   };
 }

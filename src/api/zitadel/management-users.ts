@@ -28,12 +28,16 @@ const actor = (call: CallContext) => ({ caller: call.caller, orgId: call.orgId }
 export function managementUserHandlers(deps: CommandDeps): Record<string, MethodHandler> {
   return {
     async addHumanUser(req: AddHumanUserRequest, call: CallContext) {
-      const r = await addHumanV1(deps, actor(call), v1AddHumanInput(req, call.orgId), "add");
+      const r = await deps.db.transaction((tx) =>
+        addHumanV1(tx, deps, actor(call), v1AddHumanInput(req, call.orgId), "add"),
+      );
       return { userId: r.userId, details: v1AddDetails(r.details) };
     },
 
     async importHumanUser(req: ImportHumanUserRequest, call: CallContext) {
-      const r = await addHumanV1(deps, actor(call), v1ImportHumanInput(req, call.orgId), "import");
+      const r = await deps.db.transaction((tx) =>
+        addHumanV1(tx, deps, actor(call), v1ImportHumanInput(req, call.orgId), "import"),
+      );
       return { userId: r.userId, details: v1AddDetails(r.details) };
     },
 
@@ -43,22 +47,36 @@ export function managementUserHandlers(deps: CommandDeps): Record<string, Method
 
     async resendHumanInitialization(req: ResendHumanInitializationRequest, call: CallContext) {
       return {
-        details: v1ChangeDetails(await resendInitialization(deps, actor(call), req.userId, req.email)),
+        details: v1ChangeDetails(
+          await deps.db.transaction((tx) =>
+            resendInitialization(tx, deps, actor(call), req.userId, req.email),
+          ),
+        ),
       };
     },
 
     async resendHumanEmailVerification(req: ResendHumanEmailVerificationRequest, call: CallContext) {
-      return { details: v1ChangeDetails(await resendEmailVerification(deps, actor(call), req.userId)) };
+      return {
+        details: v1ChangeDetails(
+          await deps.db.transaction((tx) => resendEmailVerification(tx, deps, actor(call), req.userId)),
+        ),
+      };
     },
 
     async updateHumanEmail(req: UpdateHumanEmailRequest, call: CallContext) {
-      const details = await updateHumanEmail(deps, actor(call), req.userId, req.email, req.isEmailVerified);
+      const details = await deps.db.transaction((tx) =>
+        updateHumanEmail(tx, deps, actor(call), req.userId, req.email, req.isEmailVerified),
+      );
       return { details: v1ChangeDetails(details) };
     },
 
     async setHumanInitialPassword(req: SetHumanInitialPasswordRequest, call: CallContext) {
       return {
-        details: v1ChangeDetails(await setInitialPassword(deps, actor(call), req.userId, req.password)),
+        details: v1ChangeDetails(
+          await deps.db.transaction((tx) =>
+            setInitialPassword(tx, deps, actor(call), req.userId, req.password),
+          ),
+        ),
       };
     },
   };

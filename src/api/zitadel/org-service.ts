@@ -26,11 +26,9 @@ export function orgServiceV2(deps: CommandDeps): ServiceBinding {
     service: OrganizationService,
     handlers: {
       async addOrganization(req: AddOrganizationRequest, call: CallContext) {
-        const result = await addOrganization(
-          deps,
-          { caller: call.caller, orgId: call.orgId },
-          { name: req.name, orgId: req.orgId, admins: req.admins.map(adminOf) },
-        );
+        const actor = { caller: call.caller, orgId: call.orgId };
+        const input = { name: req.name, orgId: req.orgId, admins: req.admins.map(adminOf) };
+        const result = await deps.db.transaction((tx) => addOrganization(tx, deps, actor, input));
         return {
           details: v2WriteDetails(result.details),
           organizationId: result.orgId,

@@ -23,25 +23,32 @@ export function passwordHandlers(deps: CommandDeps): Record<string, MethodHandle
         m.case === "returnCode"
           ? { kind: "return" as const }
           : { kind: "send" as const, urlTemplate: m.case === "sendLink" ? m.value.urlTemplate : undefined };
-      const r = await passwordReset(deps, actorOf(call), req.userId, delivery);
+      const r = await deps.db.transaction((tx) =>
+        passwordReset(tx, deps, actorOf(call), req.userId, delivery),
+      );
       return { details: v2WriteDetails(r.details), verificationCode: r.code };
     },
 
     async setPassword(req: SetPasswordRequest, call: CallContext) {
       const pw = req.newPassword;
       const password = { plain: pw?.password ?? "", changeRequired: pw?.changeRequired ?? false };
-      const details = await setPassword(deps, actorOf(call), req.userId, password, proofOf(req.verification));
+      const details = await deps.db.transaction((tx) =>
+        setPassword(tx, deps, actorOf(call), req.userId, password, proofOf(req.verification)),
+      );
       return { details: v2WriteDetails(details) };
     },
 
     async updateHumanUser(req: UpdateHumanUserRequest, call: CallContext) {
       if (req.phone) throw unimplemented(undefined, "phone numbers are not supported yet");
-      const r = await updateHumanUser(deps, actorOf(call), req.userId, {
+      const input = {
         username: req.username,
         profile: req.profile,
         email: req.email && { email: req.email.email, delivery: emailDelivery(req.email.verification) },
         password: req.password && passwordPart(req.password),
-      });
+      };
+      const r = await deps.db.transaction((tx) =>
+        updateHumanUser(tx, deps, actorOf(call), req.userId, input),
+      );
       return { details: v2WriteDetails(r.details), emailCode: r.code };
     },
   };

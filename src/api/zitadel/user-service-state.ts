@@ -16,26 +16,46 @@ export function stateHandlers(deps: CommandDeps): Record<string, MethodHandler> 
   return {
     async deactivateUser(req: DeactivateUserRequest, call: CallContext) {
       return {
-        details: v2WriteDetails(await changeUserState(deps, actorOf(call), req.userId, "deactivate")),
+        details: v2WriteDetails(
+          await deps.db.transaction((tx) =>
+            changeUserState(tx, deps, actorOf(call), req.userId, "deactivate"),
+          ),
+        ),
       };
     },
 
     async reactivateUser(req: ReactivateUserRequest, call: CallContext) {
       return {
-        details: v2WriteDetails(await changeUserState(deps, actorOf(call), req.userId, "reactivate")),
+        details: v2WriteDetails(
+          await deps.db.transaction((tx) =>
+            changeUserState(tx, deps, actorOf(call), req.userId, "reactivate"),
+          ),
+        ),
       };
     },
 
     async lockUser(req: LockUserRequest, call: CallContext) {
-      return { details: v2WriteDetails(await changeUserState(deps, actorOf(call), req.userId, "lock")) };
+      return {
+        details: v2WriteDetails(
+          await deps.db.transaction((tx) => changeUserState(tx, deps, actorOf(call), req.userId, "lock")),
+        ),
+      };
     },
 
     async unlockUser(req: UnlockUserRequest, call: CallContext) {
-      return { details: v2WriteDetails(await changeUserState(deps, actorOf(call), req.userId, "unlock")) };
+      return {
+        details: v2WriteDetails(
+          await deps.db.transaction((tx) => changeUserState(tx, deps, actorOf(call), req.userId, "unlock")),
+        ),
+      };
     },
 
     async deleteUser(req: DeleteUserRequest, call: CallContext) {
-      return { details: v2WriteDetails(await deleteUser(deps, actorOf(call), req.userId)) };
+      return {
+        details: v2WriteDetails(
+          await deps.db.transaction((tx) => deleteUser(tx, deps, actorOf(call), req.userId)),
+        ),
+      };
     },
   };
 }

@@ -7,7 +7,12 @@ import type {
 } from "@zitadel/proto/zitadel/user/v2/user_service_pb.js";
 import { UserService } from "@zitadel/proto/zitadel/user/v2/user_service_pb.js";
 import type { CommandDeps } from "../../commands/deps.ts";
-import { createInviteCode, verifyInviteCode } from "../../commands/invite-codes.ts";
+import {
+  createInviteCode,
+  type InviteDelivery,
+  resendInviteCode,
+  verifyInviteCode,
+} from "../../commands/invite-codes.ts";
 import { addHumanUser } from "../../commands/users.ts";
 import { getUserForCaller } from "../../views/users.ts";
 import { v2User, v2WriteDetails } from "./convert.ts";
@@ -33,7 +38,8 @@ export function userServiceV2(deps: CommandDeps): ServiceBinding {
       ...listHandlers(deps),
 
       async addHumanUser(req: AddHumanUserRequest, call: CallContext) {
-        const result = await addHumanUser(deps, actor(call), { ...humanInputOf(req), orgId: call.orgId });
+        const input = { ...humanInputOf(req), orgId: call.orgId };
+        const result = await deps.db.transaction((tx) => addHumanUser(tx, deps, actor(call), input));
         return {
           userId: result.userId,
           details: v2WriteDetails(result.details),
@@ -49,26 +55,27 @@ export function userServiceV2(deps: CommandDeps): ServiceBinding {
 
       async createInviteCode(req: CreateInviteCodeRequest, call: CallContext) {
         const v = req.verification;
-        const result = await createInviteCode(
-          deps,
-          actor(call),
-          req.userId,
+        const delivery: InviteDelivery =
           v.case === "returnCode"
             ? { kind: "return" }
-            : { kind: "send", urlTemplate: v.value?.urlTemplate, applicationName: v.value?.applicationName },
+            : { kind: "send", urlTemplate: v.value?.urlTemplate, applicationName: v.value?.applicationName };
+        const result = await deps.db.transaction((tx) =>
+          createInviteCode(tx, deps, actor(call), req.userId, delivery),
         );
         return { details: v2WriteDetails(result.details), inviteCode: result.code };
       },
 
       async resendInviteCode(req: ResendInviteCodeRequest, call: CallContext) {
-        const result = await createInviteCode(deps, actor(call), req.userId, { kind: "send" }, true);
+        const result = await deps.db.transaction((tx) => resendInviteCode(tx, deps, actor(call), req.userId));
         return { details: v2WriteDetails(result.details) };
       },
 
       async verifyInviteCode(req: VerifyInviteCodeRequest, call: CallContext) {
         return {
           details: v2WriteDetails(
-            await verifyInviteCode(deps, actor(call), req.userId, req.verificationCode),
+            await deps.db.transaction((tx) =>
+              verifyInviteCode(tx, deps, actor(call), req.userId, req.verificationCode),
+            ),
           ),
         };
       },

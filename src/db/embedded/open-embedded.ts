@@ -1,5 +1,5 @@
 import { openPostgres } from "../postgres.ts";
-import type { Db, QueryOptions } from "../types.ts";
+import type { Db } from "../types.ts";
 import { EmbeddedServer, type ServerLog } from "./server.ts";
 import { upgradeFromPglite } from "./upgrade-pglite.ts";
 
@@ -30,8 +30,8 @@ export async function openEmbedded(o: {
   }
   return {
     ...db,
-    query: <R>(sql: string, params?: readonly unknown[], options?: QueryOptions) =>
-      db.query<R>(sql, params, options).catch(rethrowAsConnectionFailure),
+    query: <R>(sql: string, params?: readonly unknown[]) =>
+      db.query<R>(sql, params).catch(rethrowAsConnectionFailure),
     exec: (sql) => db.exec(sql).catch(rethrowAsConnectionFailure),
     transaction: (fn) => db.transaction(fn).catch(rethrowAsConnectionFailure),
     async close() {
