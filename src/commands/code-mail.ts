@@ -1,8 +1,7 @@
 import type { Queryable } from "../db/types.ts";
 import type { CodeKind, StoredCode } from "../domain/code-kind.ts";
-import { codeMatches, generateCode, hashCode } from "../domain/codes.ts";
-import { uuidv7 } from "../domain/ids.ts";
-import { seal } from "../domain/secrets.ts";
+import { codeMatches } from "../domain/codes.ts";
+import { newCode } from "../domain/new-code.ts";
 import type { User } from "../domain/user.ts";
 import type { Enqueued } from "../outbox/enqueue.ts";
 import type { MessageType } from "../outbox/message.ts";
@@ -49,48 +48,23 @@ export async function issueCode(
 ): Promise<IssuedCode> {
   const { first, ...kept } = settings;
   if (!settings.codeReturned) await throttleSend(tx, deps, user, kind, first === true);
-  const at = deps.now();
-  const code = generateCode(length);
-  const expiresAt = new Date(at.getTime() + ttlMs);
-  const stored = {
+  const made = newCode({
+    user,
     kind,
-    codeHash: hashCode(deps.keys.codeHmac, code),
-    createdAt: at,
-    expiresAt,
-    failedAttempts: 0,
-    email: user.email,
-    ...kept,
-  };
-  await codeQueries(tx).replace(user.orgId, user.id, stored);
-  const messages: Enqueued[] = [];
-  if (!settings.codeReturned) {
-    const ttl = Math.min(expiresAt.getTime(), at.getTime() + deps.config.deliveryTtl);
-    messages.push({
-      id: uuidv7(at.getTime()),
-      at,
-      message: {
-        orgId: user.orgId,
-        userId: user.id,
-        type: message,
-        codeKind: kind,
-        recipient: user.email,
-        payload: {
-          userId: user.id,
-          orgId: user.orgId,
-          username: user.username,
-          displayName: user.displayName,
-          givenName: user.givenName,
-          preferredLanguage: user.preferredLanguage,
-          applicationName: settings.applicationName || deps.config.applicationName,
-          urlTemplate: settings.urlTemplate,
-          codeExpiresAt: expiresAt.toISOString(),
-        },
-        secret: seal(deps.keys.outbox, code),
-        expiresAt: new Date(ttl),
-      },
-    });
-  }
-  return { code, expiresAt, messages };
+    message,
+    ttlMs,
+    length,
+    settings: kept,
+    at: deps.now(),
+    keys: deps.keys,
+    deliveryTtlMs: deps.config.deliveryTtl,
+    applicationName: deps.config.applicationName,
+  });
+  await codeQueries(tx).replace(user.orgId, user.id, made.stored);
+  const messages: Enqueued[] = made.message
+    ? [{ id: made.message.id, at: made.message.at, message: made.message.body }]
+    : [];
+  return { code: made.code, expiresAt: made.expiresAt, messages };
 }
 
 export type CheckOutcome = "ok" | "wrong" | "discarded";

@@ -1,5 +1,6 @@
 import type { Queryable } from "../db/types.ts";
 import { normalizeEmail } from "../domain/email.ts";
+import { humanAddedPayload } from "../domain/human-user.ts";
 import { uuidv7 } from "../domain/ids.ts";
 import { checkPasswordPolicy, passwordPolicyOf } from "../domain/password-policy.ts";
 import { hashPassword, isSupportedHash } from "../domain/passwords.ts";
@@ -102,7 +103,7 @@ export async function addHumanUser(
   };
   const sendsCode = !user.emailVerified && v.kind !== "verified";
   await users.insert(user, input.usernameScope);
-  const events: NewEvent[] = [{ type: "user.human.added", payload: addedPayload(user) }];
+  const events: NewEvent[] = [{ type: "user.human.added", payload: humanAddedPayload(user) }];
   let emailCode: string | undefined;
   const messages: Enqueued[] = [];
   if (user.emailVerified) events.push({ type: "user.human.email.verified" });
@@ -125,15 +126,4 @@ export async function addHumanUser(
   return emailCode === undefined
     ? { userId, details, user: created }
     : { userId, details, emailCode, user: created };
-}
-
-function addedPayload(u: User): Record<string, unknown> {
-  const p: Record<string, unknown> = { userName: u.username, firstName: u.givenName, lastName: u.familyName };
-  if (u.nickName) p.nickName = u.nickName;
-  p.displayName = u.displayName;
-  p.preferredLanguage = u.preferredLanguage;
-  if (u.gender) p.gender = u.gender;
-  p.email = u.email;
-  if (u.passwordHash) p.changeRequired = u.passwordChangeRequired;
-  return p;
 }
