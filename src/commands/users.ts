@@ -1,11 +1,11 @@
 import type { Queryable } from "../db/types.ts";
 import { normalizeEmail } from "../domain/email.ts";
-import { humanAddedPayload } from "../domain/human-user.ts";
+import { humanAddedPayload, newHumanUser } from "../domain/human-user.ts";
 import { uuidv7 } from "../domain/ids.ts";
 import { checkPasswordPolicy, passwordPolicyOf } from "../domain/password-policy.ts";
 import { hashPassword, isSupportedHash } from "../domain/passwords.ts";
 import { checkUrlTemplate } from "../domain/url-template.ts";
-import { defaultDisplayName, type User, UserState } from "../domain/user.ts";
+import type { User } from "../domain/user.ts";
 import { alreadyExists, failedPrecondition, invalidArgument } from "../errors/usher-error.ts";
 import { type Enqueued, enqueueMessages } from "../outbox/enqueue.ts";
 import type { NewEvent } from "../queries/events.ts";
@@ -39,8 +39,6 @@ export interface AddHumanInput {
     | { hash: string; changeRequired: boolean }
     | undefined;
 }
-
-const LANGUAGE = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 
 /**
  * v2 AddHumanUser (spec §6.2). The user is ACTIVE from the start; the email is verified, gets
@@ -76,31 +74,24 @@ export async function addHumanUser(
   if (check.usernameTaken) throw alreadyExists("V3-DKcYh", "Errors.User.AlreadyExists");
   const at = deps.now();
   const v = input.verification;
-  const user: User = {
+  const user = newHumanUser({
     orgId: input.orgId,
     id: userId,
-    type: "human",
-    state: UserState.Active,
     username,
     givenName,
     familyName,
-    nickName: input.nickName ?? "",
-    displayName: input.displayName?.trim() || defaultDisplayName(givenName, familyName, email, username),
-    preferredLanguage:
-      input.preferredLanguage && LANGUAGE.test(input.preferredLanguage) ? input.preferredLanguage : "und",
-    gender: input.gender ?? 0,
+    nickName: input.nickName,
+    displayName: input.displayName,
+    preferredLanguage: input.preferredLanguage,
+    gender: input.gender,
     email,
     emailVerified: v.kind === "verified" && v.verified,
-    phone: "",
-    phoneVerified: false,
     passwordHash,
-    passwordChangeRequired: pw?.changeRequired ?? false,
-    passwordChangedAt: passwordHash ? at : null,
+    passwordChangeRequired: pw?.changeRequired,
     // A deleted user's id may be taken again (as in ZITADEL); its events stay, so its stream continues.
     sequence: check.lastSequence,
-    createdAt: at,
-    updatedAt: at,
-  };
+    at,
+  });
   const sendsCode = !user.emailVerified && v.kind !== "verified";
   await users.insert(user, input.usernameScope);
   const events: NewEvent[] = [{ type: "user.human.added", payload: humanAddedPayload(user) }];
