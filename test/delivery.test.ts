@@ -6,7 +6,7 @@ import { fixtures } from "./helpers/fixtures.ts";
 import { type SmtpCatcher, startSmtpCatcher } from "./helpers/smtp-catcher.ts";
 import { freePort, startTestApp, type TestApp, unique } from "./helpers/test-app.ts";
 import { createUser } from "./helpers/users.ts";
-import { until } from "./helpers/wait.ts";
+import { outboxSettled, until } from "./helpers/wait.ts";
 
 const fast = {
   deliveryBackoffBase: 500,
@@ -152,6 +152,8 @@ describe("with an SMTP server", () => {
     const sent = 'usher_deliveries_total{provider="smtp",result="sent"}';
     const failed = 'usher_deliveries_total{provider="smtp",result="failed"}';
     const calls = 'usher_requests_total{method="UserService/CreateInviteCode",code="ok"}';
+    // Earlier tests' last sends may still be counting: they waited for the mail, not its record.
+    await outboxSettled(t.app.db);
     const before = await metrics();
     const delivered = await createUser(t.baseUrl, t.adminToken);
     await rest(t.baseUrl, "POST", `/v2/users/${delivered.userId}/invite_code`, {

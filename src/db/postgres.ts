@@ -35,7 +35,13 @@ export async function openPostgres(url: string, poolSize: number, statementTimeo
   pool.on("error", () => {});
   const notices = new ChangeNotices();
   const pending = new WeakMap<pg.PoolClient, Set<string>>();
-  pool.on("connect", (client) => pending.set(client, heedChangeNotices(client)));
+  pool.on("connect", (client) => {
+    // In pipeline mode a connection that breaks while checked out also emits `error` on its
+    // client (the statements waiting on it are rejected as well): heard here, so it cannot end
+    // the process; the pool drops the broken client when it is released.
+    client.on("error", () => {});
+    pending.set(client, heedChangeNotices(client));
+  });
   /** Tells this process's subscribers what the client's ended transaction changed. */
   const publish = (client: pg.PoolClient, committed: boolean): void => {
     const channels = pending.get(client);
