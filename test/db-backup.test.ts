@@ -11,6 +11,7 @@ import { rest } from "./helpers/clients.ts";
 import { spawnUsher } from "./helpers/spawn-usher.ts";
 import { freePort, startTestApp, TEST_MASTER_KEY } from "./helpers/test-app.ts";
 import { createUser } from "./helpers/users.ts";
+import { outboxSettled } from "./helpers/wait.ts";
 
 function usher(args: string[], env: Record<string, string>) {
   const r = spawnSync(process.execPath, ["bin/usher.js", ...args], {
@@ -57,6 +58,8 @@ test("usher db backup, then restore into a new embedded data folder: every row b
       "insert into message_texts (org_id, message_type, language, subject, body) values ($1, 'InviteUser', 'de', $2, $3)",
       [source.defaultOrgId, "Tab\there\\N", "Zeile 1\nZeile 2\r\n\\ Grüße 👋"],
     );
+    // The invite's delivery is recorded (with its event) before the snapshot, not during the backup.
+    await outboxSettled(source.app.db);
     const client = new pg.Client({ connectionString: source.databaseUrl });
     await client.connect();
     const expected = await snapshot(client);
