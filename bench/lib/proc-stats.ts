@@ -49,6 +49,36 @@ export function processTree(pid: number): number[] {
   return pids;
 }
 
+/**
+ * Watches the CPU of every process whose command name is `comm` (e.g. all the `postgres` server
+ * processes of the machine's database): `stop()` gives the seconds they used since, counting
+ * processes that started meanwhile from zero. One that exits before `stop()` (an autovacuum
+ * worker) is left out, so the figure is a lower bound.
+ */
+export function watchCommand(comm: string): { stop(): number } {
+  const read = () => {
+    const cpu = new Map<string, number>();
+    for (const name of readdirSync("/proc")) {
+      if (!/^\d+$/.test(name)) continue;
+      try {
+        if (readFileSync(`/proc/${name}/comm`, "utf8").trim() === comm)
+          cpu.set(name, cpuSeconds(Number(name)));
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return cpu;
+  };
+  const start = read();
+  return {
+    stop() {
+      let used = 0;
+      for (const [pid, cpu] of read()) used += Math.max(0, cpu - (start.get(pid) ?? 0));
+      return used;
+    },
+  };
+}
+
 /** Busy and total jiffies of the whole machine (/proc/stat's first line). */
 function machineTicks(): { busy: number; total: number } {
   const line = readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "";

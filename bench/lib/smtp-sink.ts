@@ -1,6 +1,8 @@
 import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
 
+export type SmtpSink = Awaited<ReturnType<typeof startSmtpSink>>;
+
 /** A loopback SMTP server that accepts every message, keeps nothing and counts them. */
 export async function startSmtpSink() {
   let accepted = 0;

@@ -30,6 +30,17 @@ export function fatalReport(pid: number): { file: string; message: string; stack
  */
 export const USHER_NODE_FLAGS = (process.env.BENCH_USHER_NODE_FLAGS ?? "").split(" ").filter(Boolean);
 
+/**
+ * Extra settings of every Usher process (BENCH_USHER_ENV, space-separated `KEY=value` pairs; none
+ * by default), e.g. `BENCH_USHER_ENV="USHER_DELIVERY_CONCURRENCY=64"` to compare a setting.
+ */
+export const USHER_ENV: Record<string, string> = Object.fromEntries(
+  (process.env.BENCH_USHER_ENV ?? "")
+    .split(" ")
+    .filter(Boolean)
+    .map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]),
+);
+
 /** The master key of every Usher the benchmark starts (the delivery step seals codes with it). */
 export const BENCH_MASTER_KEY = Buffer.alloc(32, 42).toString("base64");
 
@@ -73,7 +84,7 @@ export async function startUsher(o: UsherOptions): Promise<Server> {
   };
   if (o.smtpUrl) env.USHER_SMTP_URL = o.smtpUrl;
   if (o.databaseUrl) env.DATABASE_URL = o.databaseUrl;
-  Object.assign(env, o.env);
+  Object.assign(env, USHER_ENV, o.env);
   // A fatal V8 error writes a diagnostic report with the JavaScript stack (see fatalReport).
   const nodeFlags = ["--report-on-fatalerror", `--report-directory=${REPORT_DIR}`];
   if (o.cpuProfDir) nodeFlags.push("--cpu-prof", `--cpu-prof-dir=${o.cpuProfDir}`);

@@ -7,18 +7,16 @@ import { remoteEnded } from "./http2-limits.ts";
 /**
  * When a response is complete but its request's body has not all arrived (a surface refused it
  * early: too large, no credential), the rest is not read. Node would drain an HTTP/1.1 body to
- * keep the connection; here the connection is closed instead, without reading on. On HTTP/2 the stream is reset
- * with NO_ERROR, which RFC 9113 §8.1 provides for exactly this: the client stops sending and
- * keeps the response.
+ * keep the connection; here the connection is closed instead, without reading on. On HTTP/2 the
+ * stream is reset with NO_ERROR, which RFC 9113 §8.1 provides for exactly this: the client stops
+ * sending and keeps the response.
  */
 export function dropUnreadBody(req: Req, res: Res): void {
+  if ("stream" in req) {
+    resetUnreadStream(req.stream);
+    return;
+  }
   res.once("finish", () => {
-    if ("stream" in req) {
-      const stream = req.stream;
-      if (!stream.closed && !stream.destroyed && !remoteEnded(stream))
-        stream.close(http2.constants.NGHTTP2_NO_ERROR);
-      return;
-    }
     const h1 = req as IncomingMessage;
     // A small declared rest is drained as Node does, keeping the connection: closing it would
     // cost the client's next request on a kept-alive connection, as an unauthenticated call
@@ -26,6 +24,24 @@ export function dropUnreadBody(req: Req, res: Res): void {
     if (h1.complete || Number(h1.headers["content-length"]) <= DRAIN_MAX_BYTES) return;
     lingerWithoutReading(h1.socket);
   });
+}
+
+/**
+ * Resets an HTTP/2 stream whose response is complete while the client is still sending. Node's
+ * compatibility layer ends every response with trailers (empty ones too), sent from its own
+ * `wantTrailers` listener; this one runs after it, so the reset follows the trailers. (Node
+ * closes such a stream by itself only when nothing of the body was read and no trailers are
+ * sent; a surface that read part of a body and refused the rest left it open until the request
+ * timeout.) What arrived before the reset is dropped, so the stream can end.
+ */
+function resetUnreadStream(stream: http2.ServerHttp2Stream): void {
+  stream.once("wantTrailers", () =>
+    setImmediate(() => {
+      if (stream.closed || stream.destroyed || remoteEnded(stream)) return;
+      stream.close(http2.constants.NGHTTP2_NO_ERROR);
+      stream.resume();
+    }),
+  );
 }
 
 /** The most of a refused HTTP/1.1 body that is read to keep its connection alive. */

@@ -65,6 +65,42 @@ export interface SentRecord {
   sentEvent?: string | undefined;
 }
 
+/**
+ * The claim (see `claimDue`), with the messages it may take given by `due`. Shaped so that
+ * PostgreSQL keeps one generic plan per statement instead of planning every claim anew (about
+ * half a millisecond each, most of a small claim's cost; `pg_prepared_statements` showed only
+ * custom plans):
+ * - two statements, not one with an `or $4` switch, which a generic plan cannot use as an index
+ *   condition;
+ * - the candidates as an array (`= any (array(...))`): the generic plan then fetches them by
+ *   primary key, where `in (...)` let it hash-join a scan of the whole outbox;
+ * - the limit behind a sub-select, so custom and generic plans estimate it alike (a generic plan
+ *   guesses 10 % of the table for a bare `limit $3` and so always looked dearer).
+ */
+const claimSql = (due: string) => `with claimed as (
+   update outbox set status = 'sending', attempts = attempts + 1, locked_until = $2, updated_at = $1
+    where id = any (array(
+      select o.id from outbox o
+       where o.status = 'queued' and ${due}
+         and not exists (
+           select 1 from outbox p
+            where p.org_id = o.org_id and p.user_id = o.user_id and p.message_type = o.message_type
+              and p.status in ('queued', 'sending') and (p.created_at, p.id) < (o.created_at, o.id))
+       order by o.next_attempt_at
+       limit (select $3::int)
+       for update of o skip locked))
+   returning *)
+ select c.*, (
+   select jsonb_object_agg(t.language, jsonb_strip_nulls(jsonb_build_object(
+       'subject', nullif(t.subject, ''), 'greeting', nullif(t.greeting, ''),
+       'body', nullif(t.body, ''), 'buttonText', nullif(t.button_text, ''))))
+     from message_texts t where t.org_id = c.org_id and t.message_type = c.message_type) as texts
+   from claimed c`;
+/** Due messages: their retry time has come. */
+const CLAIM_DUE = claimSql("o.next_attempt_at <= $1");
+/** Any queued message, also one waiting for its retry time (a circuit's probe); `$1` is only the claim's time. */
+const CLAIM_ANY = claimSql("$1::timestamptz is not null");
+
 /** SQL over the outbox. */
 export function outboxQueries(q: Queryable) {
   return {
@@ -88,26 +124,8 @@ export function outboxQueries(q: Queryable) {
       ignoreSchedule = false,
     ): Promise<ClaimedMessage[]> {
       const rows = await q.query<OutboxRow & { texts: Record<string, TextOverrides> | null }>(
-        `with claimed as (
-           update outbox set status = 'sending', attempts = attempts + 1, locked_until = $2, updated_at = $1
-            where id in (
-              select o.id from outbox o
-               where o.status = 'queued' and (o.next_attempt_at <= $1 or $4::boolean)
-                 and not exists (
-                   select 1 from outbox p
-                    where p.org_id = o.org_id and p.user_id = o.user_id and p.message_type = o.message_type
-                      and p.status in ('queued', 'sending') and (p.created_at, p.id) < (o.created_at, o.id))
-               order by o.next_attempt_at
-               limit $3
-               for update of o skip locked)
-           returning *)
-         select c.*, (
-           select jsonb_object_agg(t.language, jsonb_strip_nulls(jsonb_build_object(
-               'subject', nullif(t.subject, ''), 'greeting', nullif(t.greeting, ''),
-               'body', nullif(t.body, ''), 'buttonText', nullif(t.button_text, ''))))
-             from message_texts t where t.org_id = c.org_id and t.message_type = c.message_type) as texts
-           from claimed c`,
-        [now, leaseUntil, limit, ignoreSchedule],
+        ignoreSchedule ? CLAIM_ANY : CLAIM_DUE,
+        [now, leaseUntil, limit],
       );
       return rows.map((r) => ({ ...toMessage(r), texts: new Map(Object.entries(r.texts ?? {})) }));
     },

@@ -10,6 +10,8 @@ export interface Upload {
   /** Body bytes the client handed to its socket (the kernel may not have delivered them all). */
   sent: number;
   timedOut: boolean;
+  /** HTTP/2: the code of the RST_STREAM that ended the stream (0 NO_ERROR, 8 CANCEL), if one did. */
+  resetCode?: number | undefined;
 }
 
 const CHUNK = Buffer.alloc(64 * 1024, 0x61);
@@ -89,6 +91,7 @@ export function uploadHttp2(
     stream.resume();
     stream.once("close", () => {
       clearTimeout(timer);
+      result.resetCode = stream.rstCode;
       session.destroy();
       resolve(result);
     });
