@@ -101,8 +101,11 @@ async function deliverWith(
     const warm = sink.accepted();
     await enqueue(db, keys.outbox, orgId, userIds, 0, warmUp);
     await until(() => sink.accepted() - warm >= warmUp, limitSeconds);
-    // The warm-up's last sends are recorded just after the server accepted them.
+    // The warm-up's last sends are recorded just after the server accepted them. Then the
+    // statistics and visibility maps of the freshly seeded tables, which autovacuum would
+    // otherwise catch up on in the middle of one count's run and not the other's.
     await new Promise((r) => setTimeout(r, 500));
+    await db.query("vacuum analyze");
     const before = sink.accepted();
     await enqueue(db, keys.outbox, orgId, userIds, warmUp, warmUp + count);
     const usage = sampleUsage(servers.map((s) => s.pid));
