@@ -37,7 +37,12 @@ export function passwordPolicyOf(c: {
 /** Throws ZITADEL's `DOMAIN-…` error for the first rule the password breaks. */
 export function checkPasswordPolicy(policy: PasswordPolicy, password: string): void {
   if ([...password].length < policy.minLength) {
-    throw invalidArgument("DOMAIN-HuJf6", "Errors.User.PasswordComplexityPolicy.MinLength");
+    throw invalidArgument(
+      "DOMAIN-HuJf6",
+      "Errors.User.PasswordComplexityPolicy.MinLength",
+      undefined,
+      "password_too_short",
+    );
   }
   if (policy.hasLowercase && !/\p{Ll}/u.test(password)) {
     throw invalidArgument("DOMAIN-co3Xw", "Errors.User.PasswordComplexityPolicy.HasLower");

@@ -21,7 +21,9 @@ export type Reason =
   /** No code of the kind is pending. */
   | "no_code"
   /** The caller has no membership where the decision was asked (ZITADEL's NOT_FOUND). */
-  | "no_membership";
+  | "no_membership"
+  /** A password shorter than the policy's minimum (the pages say the length, not the rules). */
+  | "password_too_short";
 
 export interface UsherErrorInit {
   /** The Connect/gRPC code; decides the HTTP status on every surface. */

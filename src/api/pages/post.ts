@@ -113,7 +113,7 @@ function fieldErrors(
   } catch (e) {
     if (!(e instanceof UsherError)) throw e;
     const message =
-      e.id === "DOMAIN-HuJf6"
+      e.reason === "password_too_short"
         ? t.passwordTooShort(policy.minLength)
         : `${t.passwordRules} ${t.passwordHint(policy)}`;
     errors.push({ field: "password", message });
