@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import http2 from "node:http2";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { type Upload, uploadHttp1, uploadHttp2 } from "./helpers/big-uploads.ts";
@@ -19,6 +20,7 @@ const PER_REQUEST_SLACK = MB;
 /** Other reads of the process meanwhile (the embedded database's files, for one). */
 const PROCESS_SLACK = MB;
 const ADD_HUMAN = "/zitadel.user.v2.UserService/AddHumanUser";
+const KEEP_ALIVE_MS = 2_000;
 
 interface Surface {
   name: string;
@@ -122,7 +124,8 @@ let port: number;
 before(async () => {
   db = await sharedDatabase();
   port = await freePort();
-  usher = await spawnUsher(port, db.env);
+  // A short keep-alive timeout, so that an idle HTTP/2 connection is seen closed (last test).
+  usher = await spawnUsher(port, { ...db.env, USHER_KEEP_ALIVE_TIMEOUT: `${KEEP_ALIVE_MS}ms` });
 });
 after(async () => {
   await usher?.stop();
@@ -185,5 +188,46 @@ test("authenticated bodies past the limit are refused once the limit is read, on
     const read = await tenUploads(s, usher, port, token);
     const bound = UPLOADS * (s.readLimit + PER_REQUEST_SLACK) + PROCESS_SLACK;
     assert.ok(read <= bound, `${s.name}: read ${read} bytes, more than ${bound}`);
+  }
+});
+
+test("a refused HTTP/2 upload's stream ends on the server too: its idle connection is closed after the keep-alive timeout", {
+  timeout: 60_000,
+}, async () => {
+  const session = http2.connect(usher.baseUrl);
+  session.on("error", () => {});
+  try {
+    const closed = new Promise<number>((resolve) => session.once("close", () => resolve(performance.now())));
+    const stream = session.request({
+      ":method": "POST",
+      ":path": ADD_HUMAN,
+      "content-type": "application/proto",
+    });
+    stream.on("error", () => {});
+    stream.resume();
+    const ended = new Promise<void>((resolve) => stream.once("close", () => resolve()));
+    const chunk = Buffer.alloc(64 * KB, 0x61);
+    const pump = () => {
+      while (!stream.closed && !stream.destroyed)
+        if (!stream.write(chunk)) return void stream.once("drain", pump);
+    };
+    pump();
+    await ended;
+    const streamClosedAt = performance.now();
+    // The session stays open on the client's side: only the server can close it, once it counts
+    // no open stream (a stream it reset but never let end would hold it open for good).
+    const limit = new Promise<undefined>((resolve) =>
+      setTimeout(() => resolve(undefined), KEEP_ALIVE_MS + 10_000),
+    );
+    const at = await Promise.race([closed, limit]);
+    assert.ok(
+      at !== undefined,
+      "the server never closed the idle connection: the refused stream is still open on its side",
+    );
+    console.log(
+      `connection closed by the server ${((at - streamClosedAt) / 1000).toFixed(1)} s after the stream ended`,
+    );
+  } finally {
+    session.destroy();
   }
 });

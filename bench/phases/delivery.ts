@@ -28,7 +28,10 @@ export interface DeliveryRecord {
   cpuMsPerMessage: number;
   /** The machine's 1-minute load average at the end of the step. */
   load: number;
-  /** CPU of the machine's PostgreSQL server processes (all of them) during the step, in cores. */
+  /**
+   * CPU of every `postgres` process of the machine during the step, in cores: the bench
+   * database's server, and whatever else that server (or another) did meanwhile.
+   */
   databaseCores: number;
   /** CPU of the whole machine during the step, in cores: near all of them, more processes cannot help. */
   machineCores: number;
@@ -125,11 +128,11 @@ async function deliverWith(
       cpuMsPerMessage: (server.cpuCores * seconds * 1000) / Math.max(1, accepted),
       load: os.loadavg()[0] ?? 0,
       databaseCores,
-      machineCores: (server.machineBusyPct / 100) * os.availableParallelism(),
+      machineCores: (server.machineBusyPct / 100) * os.cpus().length,
       server,
     };
     process.stdout.write(
-      `  delivery        ${processes} process(es): ${accepted}/${count} in ${seconds.toFixed(1)} s = ${record.perSecond.toFixed(0)}/s, cpu ${server.cpuCores.toFixed(2)} = ${record.cpuMsPerMessage.toFixed(3)} ms/message (${(1000 / record.cpuMsPerMessage).toFixed(0)} messages per CPU second), SMTP sink cpu ${server.loadgenCores.toFixed(2)}, PostgreSQL cpu ${databaseCores.toFixed(2)}, machine busy ${record.machineCores.toFixed(2)} of ${os.availableParallelism()} cores, rss ${server.peakRssMiB.toFixed(0)} MiB, load ${record.load.toFixed(1)}\n`,
+      `  delivery        ${processes} process(es): ${accepted}/${count} in ${seconds.toFixed(1)} s = ${record.perSecond.toFixed(0)}/s, cpu ${server.cpuCores.toFixed(2)} = ${record.cpuMsPerMessage.toFixed(3)} ms/message (${(1000 / record.cpuMsPerMessage).toFixed(0)} messages per CPU second), SMTP sink cpu ${server.loadgenCores.toFixed(2)}, PostgreSQL cpu (all of the machine's) ${databaseCores.toFixed(2)}, machine busy ${record.machineCores.toFixed(2)} of ${os.cpus().length} cores, rss ${server.peakRssMiB.toFixed(0)} MiB, load ${record.load.toFixed(1)}\n`,
     );
     return record;
   } finally {

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import http2 from "node:http2";
+import http2, { type Http2ServerRequest } from "node:http2";
 import type { Socket } from "node:net";
 import type { Req, Res } from "./http/io.ts";
 import { remoteEnded } from "./http2-limits.ts";
@@ -13,7 +13,7 @@ import { remoteEnded } from "./http2-limits.ts";
  */
 export function dropUnreadBody(req: Req, res: Res): void {
   if ("stream" in req) {
-    resetUnreadStream(req.stream);
+    resetUnreadStream(req);
     return;
   }
   res.once("finish", () => {
@@ -27,19 +27,29 @@ export function dropUnreadBody(req: Req, res: Res): void {
 }
 
 /**
- * Resets an HTTP/2 stream whose response is complete while the client is still sending. Node's
- * compatibility layer ends every response with trailers (empty ones too), sent from its own
- * `wantTrailers` listener; this one runs after it, so the reset follows the trailers. (Node
- * closes such a stream by itself only when nothing of the body was read and no trailers are
- * sent; a surface that read part of a body and refused the rest left it open until the request
- * timeout.) What arrived before the reset is dropped, so the stream can end.
+ * Resets an HTTP/2 stream whose response is complete while the client is still sending, then
+ * lets its request end. Node's compatibility layer ends a response with a body with trailers
+ * (empty ones too), sent from its own `wantTrailers` listener; this one runs after it, so the
+ * reset follows the trailers. A response whose headers ended the stream sends none: its local
+ * side is closed just after `finish`. (Node resets such a stream by itself only when nothing of
+ * the body was read and no trailers are sent; a surface that read part of a body and refused
+ * the rest left it open until the request timeout cancelled it.) The request, paused where the
+ * surface refused it, is resumed: what arrived before the reset is dropped, the stream ends and
+ * closes.
  */
-function resetUnreadStream(stream: http2.ServerHttp2Stream): void {
-  stream.once("wantTrailers", () =>
+function resetUnreadStream(req: Http2ServerRequest): void {
+  const stream = req.stream;
+  let settled = false;
+  const settle = () => {
+    if (settled || stream.closed || stream.destroyed) return;
+    settled = true;
+    if (!remoteEnded(stream)) stream.close(http2.constants.NGHTTP2_NO_ERROR);
+    req.resume();
+  };
+  stream.once("wantTrailers", () => setImmediate(settle));
+  stream.once("finish", () =>
     setImmediate(() => {
-      if (stream.closed || stream.destroyed || remoteEnded(stream)) return;
-      stream.close(http2.constants.NGHTTP2_NO_ERROR);
-      stream.resume();
+      if (stream.state.localClose === 1) settle();
     }),
   );
 }

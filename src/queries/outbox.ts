@@ -238,6 +238,8 @@ export function outboxQueries(q: Queryable) {
            select ev.org_id, 'user', ev.user_id, s.before + ev.n, ev.sent_event,
              jsonb_build_object('outboxId', ev.id), 'usher-notifier', ev.at
              from ev join s on s.org_id = ev.org_id and s.id = ev.user_id
+            -- In sequence order: each row takes the next feed position as it is inserted.
+            order by ev.org_id, ev.user_id, ev.n
            returning 1)
          select id from sent`,
         [
