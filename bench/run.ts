@@ -180,6 +180,7 @@ try {
         databases,
         `usher_bench_${stamp}_delivery`,
         settings.deliveryMessages,
+        settings.deliveryRounds,
       );
     } catch (e) {
       failure("delivery", e);

@@ -1,4 +1,4 @@
-import type { DeliveryRecord } from "../phases/delivery.ts";
+import { type DeliveryRecord, deliveryMedians } from "../phases/delivery.ts";
 import type { InviteJobRecord } from "../phases/invite-jobs.ts";
 import type { ProfileRecord } from "../phases/profile.ts";
 import type { StartupRecord } from "../phases/setup-usher.ts";
@@ -190,11 +190,10 @@ export function computeRatios(r: Pick<Results, "steps" | "delivery" | "meta">): 
       denominator: one.rps,
       ratio: two.rps / one.rps,
     });
-  const d1 = r.delivery.find((d) => d.processes === 1);
-  const d2 = r.delivery.find((d) => d.processes === 2);
+  const [d1, d2] = deliveryMedians(r.delivery);
   if (d1 && d2)
     out.push({
-      what: "delivery, 2 processes / 1",
+      what: "delivery, 2 processes / 1 (medians of the rounds)",
       connections: 0,
       numerator: d2.perSecond,
       denominator: d1.perSecond,
@@ -310,13 +309,15 @@ export function computeTargets(
     });
   }
   // Delivery: at least 1,000 messages/s from one process, and more with two.
-  const one = r.delivery.find((d) => d.processes === 1);
-  for (const d of r.delivery)
+  // Each process count by its median run; the rounds are in the delivery table.
+  const medians = deliveryMedians(r.delivery);
+  const one = medians.find((d) => d.processes === 1);
+  for (const d of medians)
     t.push({
       target:
         d.processes === 1
-          ? "delivery ≥ 1,000 messages/s (1 process)"
-          : `delivery with ${d.processes} processes faster than with 1`,
+          ? "delivery ≥ 1,000 messages/s (1 process, median of the rounds)"
+          : `delivery with ${d.processes} processes faster than with 1 (medians of the rounds)`,
       value: `${d.perSecond.toFixed(0)}/s`,
       met: d.processes === 1 ? d.perSecond >= 1000 : one ? d.perSecond > one.perSecond : null,
     });

@@ -12,6 +12,8 @@ export interface Settings {
   seedUsers: number;
   /** Messages queued for the delivery step (BENCH_DELIVERY_MESSAGES, default 10000). */
   deliveryMessages: number;
+  /** Rounds of the delivery step, each timing 1 and 2 processes (BENCH_DELIVERY_ROUNDS, default 3). */
+  deliveryRounds: number;
   /** Rows of the benchmark's invite job (BENCH_INVITE_ROWS). */
   inviteJobRows: number;
   /** USHER_MAIL_RATE of the invite job run with mail (BENCH_INVITE_MAIL_RATE). */
@@ -46,6 +48,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const connections = (env.BENCH_CONNECTIONS ?? "10,50").split(",").map(Number);
   if (connections.some((c) => !Number.isInteger(c) || c < 1 || c > 500))
     throw new Error("BENCH_CONNECTIONS must be whole numbers from 1 to 500");
+  const deliveryRounds = Number(env.BENCH_DELIVERY_ROUNDS ?? 3);
+  if (!(Number.isInteger(deliveryRounds) && deliveryRounds >= 1 && deliveryRounds <= 20))
+    throw new Error("BENCH_DELIVERY_ROUNDS must be a whole number from 1 to 20");
   const only = env.BENCH_ONLY ? env.BENCH_ONLY.split(",").map((s) => s.trim()) : [...PHASES];
   for (const p of only) if (!PHASES.includes(p as Phase)) throw new Error(`BENCH_ONLY: unknown phase ${p}`);
   return {
@@ -54,6 +59,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     adminUrl: env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
     seedUsers: Number(env.BENCH_SEED_USERS ?? 100_000),
     deliveryMessages: Number(env.BENCH_DELIVERY_MESSAGES ?? 10_000),
+    deliveryRounds,
     inviteJobRows: Number(env.BENCH_INVITE_ROWS ?? 10_000),
     inviteJobMailRate: Number(env.BENCH_INVITE_MAIL_RATE ?? 200),
     phases: new Set(only as Phase[]),

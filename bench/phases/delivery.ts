@@ -7,7 +7,7 @@ import { uuidv7 } from "../../src/domain/ids.ts";
 import { deriveKeys, parseMasterKey, seal } from "../../src/domain/secrets.ts";
 import { type Enqueued, enqueueMessages } from "../../src/outbox/enqueue.ts";
 import type { Databases } from "../lib/pg-admin.ts";
-import { sampleUsage, type Usage, watchCommand } from "../lib/proc-stats.ts";
+import { cpuSeconds, sampleUsage, type Usage, watchCommand } from "../lib/proc-stats.ts";
 import { seedEmail, seedUsers } from "../lib/seed-users.ts";
 import { type SmtpSink, startSmtpSink } from "../lib/smtp-sink.ts";
 import type { Server } from "../lib/spawn.ts";
@@ -15,6 +15,8 @@ import { BENCH_MASTER_KEY, startUsher } from "../lib/usher.ts";
 
 export interface DeliveryRecord {
   processes: number;
+  /** Which round of the step (1-based): each round runs every process count once. */
+  round: number;
   messages: number;
   /** From the commit of the queued messages to the last one accepted by the SMTP server. */
   seconds: number;
@@ -35,6 +37,8 @@ export interface DeliveryRecord {
   databaseCores: number;
   /** CPU of the whole machine during the step, in cores: near all of them, more processes cannot help. */
   machineCores: number;
+  /** CPU seconds of each Usher process during the step: how evenly the processes shared the work. */
+  processCpuSeconds: number[];
   server: Usage;
 }
 
@@ -52,29 +56,47 @@ export interface DeliveryRecord {
 /** Messages delivered untimed before each timed batch (fewer when the batch is smaller). */
 const WARM_UP = 2_000;
 
+/**
+ * Runs the step `rounds` times, each round timing 1 and then 2 processes, every other round in
+ * the opposite order (2, then 1), so neither count always runs first. A single run of a few
+ * seconds on a machine this small varies by ±15 %, as much as the difference being measured;
+ * the comparison uses each count's median (`deliveryMedians`).
+ */
 export async function runDelivery(
   databases: Databases,
   name: string,
   count: number,
+  rounds: number,
   limitSeconds = 300,
 ): Promise<DeliveryRecord[]> {
   const sink = await startSmtpSink();
   const records: DeliveryRecord[] = [];
   try {
-    for (const processes of [1, 2])
-      records.push(
-        await deliverWith(
-          processes,
-          await databases.create(`${name}_${processes}`),
-          sink,
-          count,
-          limitSeconds,
-        ),
-      );
+    for (let round = 1; round <= rounds; round++)
+      for (const processes of round % 2 === 1 ? [1, 2] : [2, 1])
+        records.push({
+          ...(await deliverWith(
+            processes,
+            await databases.create(`${name}_${round}_${processes}`),
+            sink,
+            count,
+            limitSeconds,
+          )),
+          round,
+        });
   } finally {
     await sink.close();
   }
   return records;
+}
+
+/** Each process count's median run (by messages/s; the lower middle one of an even number), fewest processes first. */
+export function deliveryMedians(records: readonly DeliveryRecord[]): DeliveryRecord[] {
+  const counts = [...new Set(records.map((r) => r.processes))].sort((a, b) => a - b);
+  return counts.map((n) => {
+    const runs = records.filter((r) => r.processes === n).sort((a, b) => a.perSecond - b.perSecond);
+    return runs[Math.floor((runs.length - 1) / 2)] as DeliveryRecord;
+  });
 }
 
 /** One timed run: `processes` Usher processes deliver `count` messages queued in a fresh database at `url`. */
@@ -84,7 +106,7 @@ async function deliverWith(
   sink: SmtpSink,
   count: number,
   limitSeconds: number,
-): Promise<DeliveryRecord> {
+): Promise<Omit<DeliveryRecord, "round">> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "usher-bench-mail-"));
   const keys = deriveKeys(parseMasterKey(BENCH_MASTER_KEY));
   const db = await openDb({ databaseUrl: url, dataDir, poolSize: 2 });
@@ -109,15 +131,18 @@ async function deliverWith(
     // otherwise catch up on in the middle of one count's run and not the other's.
     await new Promise((r) => setTimeout(r, 500));
     await db.query("vacuum analyze");
+    await db.query("checkpoint");
     const before = sink.accepted();
     await enqueue(db, keys.outbox, orgId, userIds, warmUp, warmUp + count);
     const usage = sampleUsage(servers.map((s) => s.pid));
+    const cpuBefore = servers.map((s) => cpuSeconds(s.pid));
     const database = watchCommand("postgres");
     const t0 = performance.now();
     await until(() => sink.accepted() - before >= count, limitSeconds);
     const seconds = (performance.now() - t0) / 1000;
     const accepted = sink.accepted() - before;
     const server = usage.stop();
+    const processCpuSeconds = servers.map((s, i) => cpuSeconds(s.pid) - (cpuBefore[i] ?? 0));
     const databaseCores = database.stop() / seconds;
     const record = {
       processes,
@@ -129,10 +154,11 @@ async function deliverWith(
       load: os.loadavg()[0] ?? 0,
       databaseCores,
       machineCores: (server.machineBusyPct / 100) * os.cpus().length,
+      processCpuSeconds,
       server,
     };
     process.stdout.write(
-      `  delivery        ${processes} process(es): ${accepted}/${count} in ${seconds.toFixed(1)} s = ${record.perSecond.toFixed(0)}/s, cpu ${server.cpuCores.toFixed(2)} = ${record.cpuMsPerMessage.toFixed(3)} ms/message (${(1000 / record.cpuMsPerMessage).toFixed(0)} messages per CPU second), SMTP sink cpu ${server.loadgenCores.toFixed(2)}, PostgreSQL cpu (all of the machine's) ${databaseCores.toFixed(2)}, machine busy ${record.machineCores.toFixed(2)} of ${os.cpus().length} cores, rss ${server.peakRssMiB.toFixed(0)} MiB, load ${record.load.toFixed(1)}\n`,
+      `  delivery        ${processes} process(es): ${accepted}/${count} in ${seconds.toFixed(1)} s = ${record.perSecond.toFixed(0)}/s, cpu ${server.cpuCores.toFixed(2)} = ${record.cpuMsPerMessage.toFixed(3)} ms/message (${(1000 / record.cpuMsPerMessage).toFixed(0)} messages per CPU second), SMTP sink cpu ${server.loadgenCores.toFixed(2)}, PostgreSQL cpu (all of the machine's) ${databaseCores.toFixed(2)}, machine busy ${record.machineCores.toFixed(2)} of ${os.cpus().length} cores, CPU seconds per process ${processCpuSeconds.map((c) => c.toFixed(2)).join(" / ")}, rss ${server.peakRssMiB.toFixed(0)} MiB, load ${record.load.toFixed(1)}\n`,
     );
     return record;
   } finally {
