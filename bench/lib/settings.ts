@@ -12,7 +12,7 @@ export interface Settings {
   seedUsers: number;
   /** Messages queued for the delivery step (BENCH_DELIVERY_MESSAGES, default 10000). */
   deliveryMessages: number;
-  /** Rounds of the delivery step, each timing 1 and 2 processes (BENCH_DELIVERY_ROUNDS, default 3). */
+  /** Rounds of the delivery step, each timing 1 and 2 processes (BENCH_DELIVERY_ROUNDS, default 5). */
   deliveryRounds: number;
   /** Rows of the benchmark's invite job (BENCH_INVITE_ROWS). */
   inviteJobRows: number;
@@ -48,7 +48,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const connections = (env.BENCH_CONNECTIONS ?? "10,50").split(",").map(Number);
   if (connections.some((c) => !Number.isInteger(c) || c < 1 || c > 500))
     throw new Error("BENCH_CONNECTIONS must be whole numbers from 1 to 500");
-  const deliveryRounds = Number(env.BENCH_DELIVERY_ROUNDS ?? 3);
+  const deliveryRounds = Number(env.BENCH_DELIVERY_ROUNDS ?? 5);
   if (!(Number.isInteger(deliveryRounds) && deliveryRounds >= 1 && deliveryRounds <= 20))
     throw new Error("BENCH_DELIVERY_ROUNDS must be a whole number from 1 to 20");
   const only = env.BENCH_ONLY ? env.BENCH_ONLY.split(",").map((s) => s.trim()) : [...PHASES];
