@@ -79,13 +79,13 @@ export function renderResults(r: Results): string {
   }
   if (r.delivery.length > 0) {
     out.push(
-      `### Delivery (queued in one transaction → accepted by a loopback SMTP server; each round times 1 and 2 processes, alternating which goes first)\n\n| round | processes | messages | seconds | messages/s | Usher CPU (cores) | Usher CPU ms per message | PostgreSQL CPU, all of the machine (cores) | machine busy (cores) | load | peak RSS MiB per process |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n${[
+      `### Delivery (queued in one transaction → accepted by a loopback SMTP server; each round times 1 and 2 processes, alternating which goes first)\n\n| round | processes | messages | seconds | messages/s | Usher CPU (cores) | Usher CPU ms per message | PostgreSQL CPU, all of the machine (cores) | machine busy (cores) | CPU s per process | load | peak RSS MiB per process |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n${[
         ...r.delivery,
       ]
         .sort((a, b) => a.processes - b.processes || a.round - b.round)
         .map(
           (d) =>
-            `| ${d.round} | ${d.processes} | ${n0(d.accepted)} of ${n0(d.messages)} | ${n1(d.seconds)} | ${n0(d.perSecond)} | ${n2(d.server.cpuCores)} | ${d.cpuMsPerMessage?.toFixed(3) ?? "–"} | ${d.databaseCores?.toFixed(2) ?? "–"} | ${d.machineCores?.toFixed(2) ?? "–"} | ${d.load?.toFixed(1) ?? "–"} | ${n0(d.server.peakRssMiB)} |`,
+            `| ${d.round} | ${d.processes} | ${n0(d.accepted)} of ${n0(d.messages)} | ${n1(d.seconds)} | ${n0(d.perSecond)} | ${n2(d.server.cpuCores)} | ${d.cpuMsPerMessage?.toFixed(3) ?? "–"} | ${d.databaseCores?.toFixed(2) ?? "–"} | ${d.machineCores?.toFixed(2) ?? "–"} | ${d.processCpuSeconds?.map((c) => c.toFixed(2)).join(" / ") ?? "–"} | ${d.load?.toFixed(1) ?? "–"} | ${n0(d.server.peakRssMiB)} |`,
         )
         .join("\n")}`,
     );
