@@ -6,6 +6,8 @@
 // Writes bench/results.json and the tables of bench/RESULTS.md. Short runs while developing:
 //   BENCH_SECONDS=3 BENCH_SEED_USERS=5000 BENCH_DELIVERY_MESSAGES=1000 BENCH_ONLY=postgres,ceilings \
 //   BENCH_OUT=/tmp/bench npm run bench
+// Delivery only, one and two processes in three alternating rounds:
+//   BENCH_ONLY=delivery BENCH_DELIVERY_ROUNDS=3 BENCH_OUT=/tmp/bench npm run bench
 // Invite jobs only (rows per job, and the USHER_MAIL_RATE of the run with mail):
 //   BENCH_ONLY=invite-jobs BENCH_INVITE_ROWS=5000 BENCH_INVITE_MAIL_RATE=200 BENCH_OUT=/tmp/bench npm run bench
 // The embedded server against the machine's PostgreSQL, resend invite only:

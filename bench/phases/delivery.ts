@@ -59,8 +59,8 @@ const WARM_UP = 2_000;
 /**
  * Runs the step `rounds` times, each round timing 1 and then 2 processes, every other round in
  * the opposite order (2, then 1), so neither count always runs first. A single run of a few
- * seconds on a machine this small varies by ±15 %, as much as the difference being measured;
- * the comparison uses each count's median (`deliveryMedians`).
+ * seconds on a machine this small varies by up to a quarter, more than the difference being
+ * measured; the comparison uses each count's median (`deliveryMedians`).
  */
 export async function runDelivery(
   databases: Databases,
